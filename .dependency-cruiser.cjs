@@ -1,0 +1,52 @@
+/** Hexagonal dependency rules for socketpost. `npm run depcruise` fails on any violation. */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'src/domain is plain TypeScript: it may use its own files and the port interfaces, nothing else (no adapters, app, SDKs, frameworks, Node built-ins).',
+      severity: 'error',
+      from: { path: '^src/domain' },
+      to: { pathNot: '^src/(domain|ports)/' },
+    },
+    {
+      name: 'domain-uses-ports-as-types',
+      comment: 'The domain sees ports as interfaces only (import type); tokens are for the composition root.',
+      severity: 'error',
+      from: { path: '^src/domain' },
+      to: { path: '^src/ports/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'ports-only-domain',
+      comment: 'src/ports holds interfaces and tokens that speak the domain language only.',
+      severity: 'error',
+      from: { path: '^src/ports' },
+      to: { pathNot: '^src/(ports|domain)' },
+    },
+    {
+      name: 'adapters-not-app',
+      comment: 'Adapters are wired by the composition root, never the other way round.',
+      severity: 'error',
+      from: { path: '^src/adapters', pathNot: '^src/adapters/lambda/' },
+      to: { path: '^src/app' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.json'] },
+    exclude: { path: '\\.test\\.ts$' },
+  },
+};

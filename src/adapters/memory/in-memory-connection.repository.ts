@@ -1,0 +1,43 @@
+import type { Connection } from '../../domain/model/connection.js';
+import type { ConnectionRepository } from '../../ports/connection.repository.js';
+
+/** Process-local store for tests and `STORAGE=memory`. Copies on the way in and out, like a real store. */
+export class InMemoryConnectionRepository implements ConnectionRepository {
+  private readonly byId = new Map<string, Connection>();
+  private readonly byUser = new Map<string, Set<string>>();
+
+  async save(connection: Connection): Promise<void> {
+    const previous = this.byId.get(connection.connectionId);
+    if (previous && previous.userId !== connection.userId) this.unindex(previous);
+    this.byId.set(connection.connectionId, structuredClone(connection));
+    let ids = this.byUser.get(connection.userId);
+    if (!ids) this.byUser.set(connection.userId, (ids = new Set()));
+    ids.add(connection.connectionId);
+  }
+
+  async findByUser(userId: string): Promise<Connection[]> {
+    const ids = this.byUser.get(userId) ?? new Set<string>();
+    return [...ids].map((id) => structuredClone(this.byId.get(id) as Connection));
+  }
+
+  async findById(connectionId: string): Promise<Connection | undefined> {
+    const found = this.byId.get(connectionId);
+    return found && structuredClone(found);
+  }
+
+  async remove(connectionId: string): Promise<Connection | undefined> {
+    const found = this.byId.get(connectionId);
+    if (!found) return undefined;
+    this.byId.delete(connectionId);
+    this.unindex(found);
+    return found;
+  }
+
+  async ping(): Promise<void> {}
+
+  private unindex(connection: Connection): void {
+    const ids = this.byUser.get(connection.userId);
+    ids?.delete(connection.connectionId);
+    if (ids?.size === 0) this.byUser.delete(connection.userId);
+  }
+}

@@ -1,0 +1,5 @@
+/** API Gateway WebSocket limits (see shared/aws-websocket-facts.md). */
+export const MAX_MESSAGE_BYTES = 131_072;
+/** Maximum connection duration. */
+export const MAX_CONNECTION_DURATION_MS = 2 * 60 * 60 * 1000;
+export const MAX_USER_ID_LENGTH = 128;

@@ -1,0 +1,17 @@
+import type { Connection } from '../domain/model/connection.js';
+
+/** Stores connections; a user's connections are read with one key lookup (never a scan). */
+export interface ConnectionRepository {
+  /** Creates or replaces the record of `connection.connectionId`. */
+  save(connection: Connection): Promise<void>;
+  /** The user's connections, in any order (expired ones may still be returned: TTL deletion lags). */
+  findByUser(userId: string): Promise<Connection[]>;
+  /** One connection by id, or undefined. */
+  findById(connectionId: string): Promise<Connection | undefined>;
+  /** Removes the connection by id (O(1), no scan); returns what was removed, undefined if nothing was. Idempotent. */
+  remove(connectionId: string): Promise<Connection | undefined>;
+  /** Resolves when storage answers; rejects with StorageUnavailableError otherwise. */
+  ping(): Promise<void>;
+}
+
+export const CONNECTION_REPOSITORY = Symbol.for('socketpost.ConnectionRepository');

@@ -1,0 +1,2 @@
+// Replaced by the DynamoDB Local global setup.
+export default function setup(): void {}
