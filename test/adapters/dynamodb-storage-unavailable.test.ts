@@ -1,0 +1,110 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoDbDocumentClient } from '../../src/adapters/dynamodb/dynamodb.client.js';
+import { DynamoDbConnectionRepository } from '../../src/adapters/dynamodb/dynamodb-connection.repository.js';
+import { DynamoDbEndpointRegistry } from '../../src/adapters/dynamodb/dynamodb-endpoint.registry.js';
+import { StorageUnavailableError } from '../../src/domain/errors/domain.error.js';
+import type { Connection } from '../../src/domain/model/connection.js';
+import { TEST_CREDENTIALS, TEST_REGION, freshTableName, localClientOptions } from '../support/dynamodb-local.js';
+
+const connection: Connection = {
+  connectionId: 'down1=',
+  userId: 'user-1',
+  endpoint: {
+    apiId: 'abc123',
+    domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
+    stage: 'dev',
+    url: 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev',
+    region: 'eu-west-1',
+  },
+  connectedAt: 1_760_000_000_000,
+  expiresAt: 1_760_007_500,
+};
+
+/** A port on 127.0.0.1 that nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
+}
+
+async function expectStorageUnavailable(call: Promise<unknown>): Promise<StorageUnavailableError> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(StorageUnavailableError);
+  const storageError = error as StorageUnavailableError;
+  expect(storageError.code).toBe('STORAGE_UNAVAILABLE');
+  expect(storageError.cause).toBeInstanceOf(Error);
+  return storageError;
+}
+
+function describeUnavailable(label: string, makeClient: () => Promise<{ client: DynamoDBDocumentClient; tableName: string }>) {
+  describe(label, () => {
+    let client: DynamoDBDocumentClient;
+    let repository: DynamoDbConnectionRepository;
+    let registry: DynamoDbEndpointRegistry;
+
+    beforeAll(async () => {
+      const made = await makeClient();
+      client = made.client;
+      repository = new DynamoDbConnectionRepository(client, made.tableName);
+      registry = new DynamoDbEndpointRegistry(client, made.tableName);
+    });
+
+    afterAll(() => client.destroy());
+
+    it('should reject ping with StorageUnavailableError', async () => {
+      await expectStorageUnavailable(repository.ping());
+    });
+
+    it('should reject every connection repository call with StorageUnavailableError', async () => {
+      await expectStorageUnavailable(repository.save(connection));
+      await expectStorageUnavailable(repository.findByUser('user-1'));
+      await expectStorageUnavailable(repository.findById('down1='));
+      await expectStorageUnavailable(repository.remove('down1='));
+    });
+
+    it('should reject every endpoint registry call with StorageUnavailableError', async () => {
+      await expectStorageUnavailable(registry.register(connection.endpoint));
+      await expectStorageUnavailable(registry.find('abc123', 'dev'));
+      await expectStorageUnavailable(registry.list());
+    });
+  });
+}
+
+describeUnavailable('DynamoDB adapters when nothing listens on the endpoint', async () => ({
+  client: createDynamoDbDocumentClient({
+    region: TEST_REGION,
+    endpoint: `http://127.0.0.1:${await closedPort()}`,
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 1,
+    connectionTimeoutMs: 500,
+    requestTimeoutMs: 1_000,
+  }),
+  tableName: 'socketpost-unreachable',
+}));
+
+describeUnavailable('DynamoDB adapters when the table does not exist', async () => ({
+  client: createDynamoDbDocumentClient(localClientOptions({ maxAttempts: 1 })),
+  tableName: freshTableName('missing'),
+}));
+
+describe('StorageUnavailableError from a missing table', () => {
+  it('should name the failed call and keep the SDK error as cause', async () => {
+    const client = createDynamoDbDocumentClient(localClientOptions({ maxAttempts: 1 }));
+    try {
+      const repository = new DynamoDbConnectionRepository(client, freshTableName('missing'));
+      const error = await expectStorageUnavailable(repository.findById('x'));
+      expect(error.message).toContain('findById');
+      expect((error.cause as Error).name).toBe('ResourceNotFoundException');
+    } finally {
+      client.destroy();
+    }
+  });
+});
