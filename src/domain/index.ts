@@ -9,3 +9,4 @@ export * from './use-cases/notify-user.use-case.js';
 export * from './use-cases/record-connection.use-case.js';
 export * from './use-cases/register-endpoint.use-case.js';
 export * from './use-cases/remove-connection.use-case.js';
+export * from './use-cases/authorize-connection.use-case.js';

@@ -3,3 +3,4 @@ export * from './connection.messenger.js';
 export * from './connection.repository.js';
 export * from './endpoint.registry.js';
 export * from './logger.js';
+export * from './token.verifier.js';

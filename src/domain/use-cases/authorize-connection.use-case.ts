@@ -1,0 +1,20 @@
+import { MAX_USER_ID_LENGTH } from '../model/limits.js';
+import type { TokenVerifier } from '../../ports/token.verifier.js';
+
+export type AuthorizationDecision = { allowed: true; userId: string } | { allowed: false; reason: string };
+
+/** Decides whether a client may open a socket: its token must be valid and name a usable user id (`sub`). */
+export class AuthorizeConnectionUseCase {
+  constructor(private readonly verifier: TokenVerifier) {}
+
+  async execute(token: string | undefined): Promise<AuthorizationDecision> {
+    if (!token) return { allowed: false, reason: 'no token' };
+    const verification = await this.verifier.verify(token);
+    if (!verification.valid) return { allowed: false, reason: verification.reason };
+    const userId = verification.subject;
+    if (userId.length === 0 || userId.length > MAX_USER_ID_LENGTH) {
+      return { allowed: false, reason: `sub must be 1–${MAX_USER_ID_LENGTH} characters` };
+    }
+    return { allowed: true, userId };
+  }
+}

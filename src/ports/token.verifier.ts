@@ -1,0 +1,9 @@
+/** Outcome of checking a client's token: a bad token is an expected outcome, not an exception. */
+export type TokenVerification = { valid: true; subject: string } | { valid: false; reason: string };
+
+/** Verifies the bearer token a WebSocket client presents at `$connect`. */
+export interface TokenVerifier {
+  verify(token: string): Promise<TokenVerification>;
+}
+
+export const TOKEN_VERIFIER = Symbol.for('socketpost.TokenVerifier');
