@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { AuthorizeConnectionUseCase } from '../../domain/use-cases/authorize-connection.use-case.js';
+import { LOGGER, type Logger } from '../../ports/logger.js';
+import { lambdaContainer, lambdaTokenVerifier } from '../../app/lambda.container.js';
+import type { AuthorizerHandler } from './lambda-events.js';
+import { header, once } from './lambda-support.js';
+
+/** REQUEST authorizer of `$connect`: token from `?token=` or `Authorization: Bearer`; `sub` is the userId. */
+export function createAuthorizerHandler(authorize: AuthorizeConnectionUseCase, logger: Logger): AuthorizerHandler {
+  return async (event) => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(header(event.headers, 'authorization') ?? '')?.[1];
+    const decision = await authorize.execute(event.queryStringParameters?.token || bearer);
+    if (!decision.allowed) {
+      logger.info('connection refused by the authorizer', { reason: decision.reason, methodArn: event.methodArn });
+      throw new Error('Unauthorized'); // API Gateway answers 401
+    }
+    return {
+      principalId: decision.userId,
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
+      },
+      context: { userId: decision.userId },
+    };
+  };
+}
+
+export const handler: AuthorizerHandler = once(() =>
+  createAuthorizerHandler(new AuthorizeConnectionUseCase(lambdaTokenVerifier()), lambdaContainer().resolve<Logger>(LOGGER)),
+);

@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { RecordConnectionUseCase } from '../../domain/use-cases/record-connection.use-case.js';
+import { LOGGER, type Logger } from '../../ports/logger.js';
+import { lambdaContainer } from '../../app/lambda.container.js';
+import type { WebSocketHandler } from './lambda-events.js';
+import { OK, failureResult, locationOf, once } from './lambda-support.js';
+
+/** `$connect`: stores the connection with the endpoint of the API + stage it was opened on. */
+export function createConnectHandler(recordConnection: RecordConnectionUseCase, logger: Logger): WebSocketHandler {
+  return async (event) => {
+    const ctx = event.requestContext;
+    const userId = ctx.authorizer?.userId;
+    if (typeof userId !== 'string' || userId.length === 0) {
+      logger.warn('connect without an authorized user', { connectionId: ctx.connectionId });
+      return { statusCode: 401, body: 'Unauthorized' };
+    }
+    try {
+      await recordConnection.execute({
+        ...locationOf(event),
+        connectionId: ctx.connectionId,
+        userId,
+        connectedAt: ctx.connectedAt,
+        sourceIp: ctx.identity?.sourceIp,
+        userAgent: ctx.identity?.userAgent,
+      });
+      return OK;
+    } catch (error) {
+      return failureResult(error, logger, 'connect');
+    }
+  };
+}
+
+export const handler: WebSocketHandler = once(() => {
+  const c = lambdaContainer();
+  return createConnectHandler(c.resolve(RecordConnectionUseCase), c.resolve<Logger>(LOGGER));
+});

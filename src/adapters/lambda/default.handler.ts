@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { AnswerClientMessageUseCase } from '../../domain/use-cases/answer-client-message.use-case.js';
+import { LOGGER, type Logger } from '../../ports/logger.js';
+import { lambdaContainer } from '../../app/lambda.container.js';
+import type { WebSocketHandler } from './lambda-events.js';
+import { OK, failureResult, locationOf, once } from './lambda-support.js';
+
+/** `$default`: `{"action":"ping"}` gets `{"type":"pong"}` through the sender's own endpoint; the rest is accepted. */
+export function createDefaultHandler(answerClientMessage: AnswerClientMessageUseCase, logger: Logger): WebSocketHandler {
+  return async (event) => {
+    const { connectionId } = event.requestContext;
+    try {
+      const outcome = await answerClientMessage.execute({
+        ...locationOf(event),
+        connectionId,
+        body: event.body ?? null,
+        isBase64Encoded: event.isBase64Encoded,
+      });
+      if (outcome.answered && outcome.result.status !== 'delivered') {
+        logger.warn('pong not delivered', { connectionId, result: outcome.result });
+      }
+      return OK;
+    } catch (error) {
+      return failureResult(error, logger, 'message');
+    }
+  };
+}
+
+export const handler: WebSocketHandler = once(() => {
+  const c = lambdaContainer();
+  return createDefaultHandler(c.resolve(AnswerClientMessageUseCase), c.resolve<Logger>(LOGGER));
+});

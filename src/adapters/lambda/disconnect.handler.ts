@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { RemoveConnectionUseCase } from '../../domain/use-cases/remove-connection.use-case.js';
+import { LOGGER, type Logger } from '../../ports/logger.js';
+import { lambdaContainer } from '../../app/lambda.container.js';
+import type { WebSocketHandler } from './lambda-events.js';
+import { OK, once } from './lambda-support.js';
+
+/** `$disconnect`: forgets the connection. Always 200: API Gateway ignores the answer, and the TTL is the safety net. */
+export function createDisconnectHandler(removeConnection: RemoveConnectionUseCase, logger: Logger): WebSocketHandler {
+  return async (event) => {
+    const { connectionId, disconnectStatusCode, disconnectReason } = event.requestContext;
+    try {
+      const { removed } = await removeConnection.execute(connectionId);
+      logger.info('disconnected', { connectionId, removed, disconnectStatusCode, disconnectReason });
+    } catch (error) {
+      logger.error('disconnect could not remove the connection', {
+        connectionId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    return OK;
+  };
+}
+
+export const handler: WebSocketHandler = once(() => {
+  const c = lambdaContainer();
+  return createDisconnectHandler(c.resolve(RemoveConnectionUseCase), c.resolve<Logger>(LOGGER));
+});

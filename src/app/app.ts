@@ -1,0 +1,99 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { CheckReadinessUseCase } from '../domain/use-cases/check-readiness.use-case.js';
+import type { ListConnectionsUseCase } from '../domain/use-cases/list-connections.use-case.js';
+import type { NotifyUserUseCase } from '../domain/use-cases/notify-user.use-case.js';
+import { ApiKeyGuard } from '../adapters/http/api-key.guard.js';
+import { healthRoutes } from '../adapters/http/health.routes.js';
+import { toHttpError } from '../adapters/http/http-error.mapper.js';
+import { ErrorReply } from '../adapters/http/http.schemas.js';
+import { notifyRoutes } from '../adapters/http/notify.routes.js';
+
+export interface AppUseCases {
+  notifyUser: NotifyUserUseCase;
+  listConnections: ListConnectionsUseCase;
+  checkReadiness: CheckReadinessUseCase;
+}
+
+export interface BuildAppOptions {
+  useCases: AppUseCases;
+  apiKeys: readonly string[];
+  /** Requests with a larger body answer 413 (default 1 MiB). */
+  bodyLimitBytes?: number;
+  /** A pino instance for request logs; none = silent. */
+  logger?: FastifyBaseLogger;
+}
+
+/** The notify REST service: routes, schemas, auth and error mapping. `server.ts` listens; tests inject. */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: options.bodyLimitBytes ?? 1_048_576,
+    requestIdHeader: 'x-request-id',
+    // A user id may be 128 characters, URL-encoded up to 3 times longer (the default 100 would answer 414).
+    maxParamLength: 1_024,
+    return503OnClosing: true,
+    ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ErrorReply);
+  // Only JSON bodies: text/plain would otherwise be parsed and then fail validation confusingly.
+  app.removeContentTypeParser('text/plain');
+
+  app.setErrorHandler((error, request, reply) => {
+    const body = toHttpError(error);
+    if (body.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: body.code, field: body.field }, 'request refused');
+    if (body.statusCode === 503) reply.header('retry-after', '5');
+    return reply.status(body.statusCode).type('application/json').send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      statusCode: 404,
+      error: 'Not Found',
+      code: 'NOT_FOUND',
+      message: `no route ${request.method} ${request.url.split('?')[0]}`,
+    }),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'socketpost',
+        version: '0.1.0',
+        description:
+          'Push messages to users connected over an AWS API Gateway WebSocket API. Each connection is posted ' +
+          'through the management endpoint of the API, stage and region it was opened on.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A key from NOTIFY_API_KEYS' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes, { checkReadiness: options.useCases.checkReadiness });
+
+  const guard = new ApiKeyGuard(options.apiKeys);
+  await app.register(async (secured) => {
+    secured.addHook('onRequest', async (request, reply) => {
+      if (guard.allows(request.headers.authorization)) return;
+      reply.header('www-authenticate', 'Bearer');
+      return reply.status(401).send({
+        statusCode: 401,
+        error: 'Unauthorized',
+        code: 'UNAUTHORIZED',
+        message: 'send Authorization: Bearer <API key>',
+      });
+    });
+    await secured.register(notifyRoutes, {
+      notifyUser: options.useCases.notifyUser,
+      listConnections: options.useCases.listConnections,
+    });
+  });
+
+  return app;
+}

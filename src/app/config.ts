@@ -1,0 +1,187 @@
+/**
+ * The one place that reads `process.env`. Every variable is validated at start; one error lists every
+ * missing or bad variable at once.
+ */
+
+export type StorageKind = 'dynamodb' | 'memory';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface CoreConfig {
+  storage: StorageKind;
+  tableName: string;
+  region: string;
+  /** DynamoDB endpoint override (DynamoDB Local); undefined in AWS. */
+  dynamoDbEndpoint?: string;
+  logLevel: LogLevel;
+  connectionTtlGraceSeconds: number;
+  notifyConcurrency: number;
+  notifyMaxAttempts: number;
+}
+
+export interface JwtConfig {
+  /** HS256 secret (local/dev). */
+  secret?: string;
+  /** JWKS URL + issuer + audience (production). */
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+export interface ServerConfig extends CoreConfig {
+  host: string;
+  port: number;
+  apiKeys: string[];
+  /** Largest accepted request body; bigger ones get 413. */
+  bodyLimitBytes: number;
+  /** How long SIGTERM waits for in-flight requests. */
+  shutdownTimeoutMs: number;
+}
+
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_ERROR';
+
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+/** API keys shorter than this are refused: they would be guessable. */
+export const MIN_API_KEY_LENGTH = 16;
+
+class Reader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback?: string): string {
+    const value = this.env[name]?.trim();
+    if (value) return value;
+    if (fallback === undefined) {
+      this.problems.push(`${name} is required`);
+      return '';
+    }
+    return fallback;
+  }
+
+  optional(name: string): string | undefined {
+    return this.env[name]?.trim() || undefined;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.env[name]?.trim();
+    if (!raw) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  url(name: string): string | undefined {
+    const raw = this.optional(name);
+    if (raw === undefined) return undefined;
+    try {
+      const url = new URL(raw);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+      return raw;
+    } catch {
+      this.problems.push(`${name} must be an http(s) URL (got "${raw}")`);
+      return undefined;
+    }
+  }
+
+  check(condition: boolean, problem: string): void {
+    if (!condition) this.problems.push(problem);
+  }
+
+  done<T>(value: T): T {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+    return value;
+  }
+}
+
+function readCore(r: Reader): CoreConfig {
+  const storage = r.oneOf<StorageKind>('STORAGE', ['dynamodb', 'memory'], 'dynamodb');
+  const tableName = r.string('TABLE_NAME', 'socketpost');
+  r.check(TABLE_NAME.test(tableName), `TABLE_NAME must be 3–255 characters of A-Z a-z 0-9 _ . - (got "${tableName}")`);
+  const region = r.string('AWS_REGION', r.optional('AWS_DEFAULT_REGION') ?? 'us-east-1');
+  r.check(REGION.test(region), `AWS_REGION must be an AWS region such as eu-west-1 (got "${region}")`);
+  const dynamoDbEndpoint = r.url('DYNAMODB_ENDPOINT');
+  return {
+    storage,
+    tableName,
+    region,
+    ...(dynamoDbEndpoint ? { dynamoDbEndpoint } : {}),
+    logLevel: r.oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
+    connectionTtlGraceSeconds: r.int('CONNECTION_TTL_GRACE_SECONDS', 600, 0, 86_400),
+    notifyConcurrency: r.int('NOTIFY_CONCURRENCY', 32, 1, 1_000),
+    notifyMaxAttempts: r.int('NOTIFY_MAX_ATTEMPTS', 3, 1, 10),
+  };
+}
+
+/** Configuration of the REST notify service. */
+export function loadServerConfig(env: Env = process.env): ServerConfig {
+  const r = new Reader(env);
+  const core = readCore(r);
+  const apiKeys = (env.NOTIFY_API_KEYS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  r.check(apiKeys.length > 0, 'NOTIFY_API_KEYS is required: one or more comma-separated API keys');
+  r.check(
+    apiKeys.every((k) => k.length >= MIN_API_KEY_LENGTH),
+    `NOTIFY_API_KEYS: every key must be at least ${MIN_API_KEY_LENGTH} characters`,
+  );
+  return r.done({
+    ...core,
+    host: r.string('HOST', '0.0.0.0'),
+    port: r.int('PORT', 3000, 0, 65_535),
+    apiKeys,
+    bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1_048_576, 1_024, 10_485_760),
+    shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 120_000),
+  });
+}
+
+/** Configuration shared by every Lambda handler (storage, region, notify tuning). */
+export function loadCoreConfig(env: Env = process.env): CoreConfig {
+  const r = new Reader(env);
+  return r.done(readCore(r));
+}
+
+/** Configuration of the `$connect` authorizer: how to verify the client's JWT. */
+export function loadAuthorizerConfig(env: Env = process.env): JwtConfig {
+  const r = new Reader(env);
+  const jwksUrl = r.url('JWT_JWKS_URL');
+  const jwt: JwtConfig = {
+    ...(r.optional('JWT_SECRET') ? { secret: r.optional('JWT_SECRET') } : {}),
+    ...(jwksUrl ? { jwksUrl } : {}),
+    ...(r.optional('JWT_ISSUER') ? { issuer: r.optional('JWT_ISSUER') } : {}),
+    ...(r.optional('JWT_AUDIENCE') ? { audience: r.optional('JWT_AUDIENCE') } : {}),
+  };
+  if (jwt.jwksUrl) {
+    r.check(Boolean(jwt.issuer), 'JWT_ISSUER is required with JWT_JWKS_URL');
+    r.check(Boolean(jwt.audience), 'JWT_AUDIENCE is required with JWT_JWKS_URL');
+  } else {
+    r.check(Boolean(jwt.secret), 'JWT_SECRET (HS256, local/dev) or JWT_JWKS_URL + JWT_ISSUER + JWT_AUDIENCE is required');
+    r.check(!jwt.secret || jwt.secret.length >= 32, 'JWT_SECRET must be at least 32 characters');
+  }
+  return r.done(jwt);
+}

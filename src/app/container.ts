@@ -1,0 +1,102 @@
+import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CheckReadinessUseCase } from '../domain/use-cases/check-readiness.use-case.js';
+import { ListConnectionsUseCase } from '../domain/use-cases/list-connections.use-case.js';
+import { NotifyUserUseCase } from '../domain/use-cases/notify-user.use-case.js';
+import { RecordConnectionUseCase } from '../domain/use-cases/record-connection.use-case.js';
+import { RegisterEndpointUseCase } from '../domain/use-cases/register-endpoint.use-case.js';
+import { RemoveConnectionUseCase } from '../domain/use-cases/remove-connection.use-case.js';
+import { AnswerClientMessageUseCase } from '../domain/use-cases/answer-client-message.use-case.js';
+import { ApiGatewayConnectionMessenger } from '../adapters/api-gateway/api-gateway-connection.messenger.js';
+import { createDynamoDbDocumentClient } from '../adapters/dynamodb/dynamodb.client.js';
+import { DynamoDbConnectionRepository } from '../adapters/dynamodb/dynamodb-connection.repository.js';
+import { DynamoDbEndpointRegistry } from '../adapters/dynamodb/dynamodb-endpoint.registry.js';
+import { createPinoLogger } from '../adapters/logging/pino.logger.js';
+import { InMemoryConnectionRepository } from '../adapters/memory/in-memory-connection.repository.js';
+import { InMemoryEndpointRegistry } from '../adapters/memory/in-memory-endpoint.registry.js';
+import { SystemClock } from '../adapters/system/system.clock.js';
+import { CLOCK, type Clock } from '../ports/clock.js';
+import { CONNECTION_MESSENGER, type ConnectionMessenger } from '../ports/connection.messenger.js';
+import { CONNECTION_REPOSITORY, type ConnectionRepository } from '../ports/connection.repository.js';
+import { ENDPOINT_REGISTRY, type EndpointRegistry } from '../ports/endpoint.registry.js';
+import { LOGGER, type Logger } from '../ports/logger.js';
+import type { CoreConfig } from './config.js';
+import { CORE_CONFIG, DYNAMODB_DOCUMENT_CLIENT } from './tokens.js';
+
+/** Adapters a caller may supply instead of the configured ones (tests, the local stack). */
+export interface ContainerOverrides {
+  connectionRepository?: ConnectionRepository;
+  endpointRegistry?: EndpointRegistry;
+  messenger?: ConnectionMessenger;
+  clock?: Clock;
+  logger?: Logger;
+  /** Jitter source for retries. */
+  random?: () => number;
+}
+
+/**
+ * The composition root: every registration is a factory or a value, so the domain needs no decorators.
+ * Singletons are built on first resolve and reused (one SDK client per process).
+ */
+export function createContainer(config: CoreConfig, overrides: ContainerOverrides = {}): DependencyContainer {
+  const c = rootContainer.createChildContainer();
+  /** A singleton: the override when one is given, else built by `factory` on first resolve. */
+  const once = <T>(factory: (d: DependencyContainer) => T, override?: T) => ({
+    useFactory: instanceCachingFactory<T>((d) => override ?? factory(d)),
+  });
+
+  c.register(CORE_CONFIG, { useValue: config });
+  c.register<Logger>(LOGGER, once(() => createPinoLogger({ level: config.logLevel }), overrides.logger));
+  c.register<Clock>(CLOCK, { useValue: overrides.clock ?? new SystemClock() });
+  c.register<DynamoDBDocumentClient>(
+    DYNAMODB_DOCUMENT_CLIENT,
+    once(() => createDynamoDbDocumentClient({ region: config.region, ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}) })),
+  );
+
+  const memory = config.storage === 'memory';
+  c.register<ConnectionRepository>(
+    CONNECTION_REPOSITORY,
+    once(
+      (d) => (memory ? new InMemoryConnectionRepository() : new DynamoDbConnectionRepository(d.resolve(DYNAMODB_DOCUMENT_CLIENT), config.tableName)),
+      overrides.connectionRepository,
+    ),
+  );
+  c.register<EndpointRegistry>(
+    ENDPOINT_REGISTRY,
+    once(
+      (d) => (memory ? new InMemoryEndpointRegistry() : new DynamoDbEndpointRegistry(d.resolve(DYNAMODB_DOCUMENT_CLIENT), config.tableName)),
+      overrides.endpointRegistry,
+    ),
+  );
+  c.register<ConnectionMessenger>(
+    CONNECTION_MESSENGER,
+    once(() => new ApiGatewayConnectionMessenger(), overrides.messenger),
+  );
+
+  c.register(RegisterEndpointUseCase, once((d) => new RegisterEndpointUseCase(d.resolve(ENDPOINT_REGISTRY), config.region)));
+  c.register(
+    RecordConnectionUseCase,
+    once(
+      (d) =>
+        new RecordConnectionUseCase(d.resolve(CONNECTION_REPOSITORY), d.resolve(RegisterEndpointUseCase), d.resolve(CLOCK), {
+          ttlGraceSeconds: config.connectionTtlGraceSeconds,
+        }),
+    ),
+  );
+  c.register(RemoveConnectionUseCase, once((d) => new RemoveConnectionUseCase(d.resolve(CONNECTION_REPOSITORY))));
+  c.register(ListConnectionsUseCase, once((d) => new ListConnectionsUseCase(d.resolve(CONNECTION_REPOSITORY), d.resolve(CLOCK))));
+  c.register(CheckReadinessUseCase, once((d) => new CheckReadinessUseCase(d.resolve(CONNECTION_REPOSITORY))));
+  c.register(AnswerClientMessageUseCase, once((d) => new AnswerClientMessageUseCase(d.resolve(CONNECTION_MESSENGER), config.region)));
+  c.register(
+    NotifyUserUseCase,
+    once(
+      (d) =>
+        new NotifyUserUseCase(d.resolve(CONNECTION_REPOSITORY), d.resolve(CONNECTION_MESSENGER), d.resolve(CLOCK), d.resolve(LOGGER), {
+          concurrency: config.notifyConcurrency,
+          backoff: { maxAttempts: config.notifyMaxAttempts, baseDelayMs: 50, maxDelayMs: 2_000 },
+          ...(overrides.random ? { random: overrides.random } : {}),
+        }),
+    ),
+  );
+  return c;
+}

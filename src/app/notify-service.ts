@@ -1,0 +1,53 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { DependencyContainer } from 'tsyringe';
+import { CheckReadinessUseCase } from '../domain/use-cases/check-readiness.use-case.js';
+import { ListConnectionsUseCase } from '../domain/use-cases/list-connections.use-case.js';
+import { NotifyUserUseCase } from '../domain/use-cases/notify-user.use-case.js';
+import { buildApp } from './app.js';
+import type { ServerConfig } from './config.js';
+
+export interface RunningNotifyService {
+  app: FastifyInstance;
+  /** e.g. `http://127.0.0.1:3000` */
+  url: string;
+  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), then closes. */
+  close(): Promise<void>;
+}
+
+/** Builds the REST app on a container's use cases and listens. */
+export async function startNotifyService(
+  config: Pick<ServerConfig, 'host' | 'port' | 'apiKeys' | 'bodyLimitBytes' | 'shutdownTimeoutMs'>,
+  container: DependencyContainer,
+  logger?: FastifyBaseLogger,
+): Promise<RunningNotifyService> {
+  const app = await buildApp({
+    useCases: {
+      notifyUser: container.resolve(NotifyUserUseCase),
+      listConnections: container.resolve(ListConnectionsUseCase),
+      checkReadiness: container.resolve(CheckReadinessUseCase),
+    },
+    apiKeys: config.apiKeys,
+    bodyLimitBytes: config.bodyLimitBytes,
+    ...(logger ? { logger } : {}),
+  });
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          app.server.closeAllConnections();
+          resolve();
+        }, config.shutdownTimeoutMs);
+      });
+      await Promise.race([app.close(), deadline]);
+      clearTimeout(timer);
+    })());
+
+  return { app, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, close };
+}

@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { createPinoLogger } from '../adapters/logging/pino.logger.js';
+import { ConfigError, loadServerConfig } from './config.js';
+import { createContainer } from './container.js';
+import { startNotifyService } from './notify-service.js';
+
+/** Entry of the notify REST service (container image / `npm run start:server`). */
+async function main(): Promise<void> {
+  const config = loadServerConfig();
+  const pinoLogger = createPinoLogger({ level: config.logLevel });
+  const logger = pinoLogger.instance;
+  const service = await startNotifyService(config, createContainer(config, { logger: pinoLogger }), logger);
+  logger.info({ url: service.url, storage: config.storage, table: config.tableName }, 'socketpost notify service listening');
+
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    service.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});
