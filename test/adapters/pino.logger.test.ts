@@ -1,0 +1,124 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { createPinoLogger, pinoOptions, REDACTED } from '../../src/adapters/logging/pino.logger.js';
+
+/** A destination that keeps every line pino writes, parsed. */
+function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      text += chunk.toString('utf8');
+      callback();
+    },
+  });
+  const lines = () =>
+    text
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { stream, lines };
+}
+
+describe('PinoLogger', () => {
+  it('should write the message and fields as one JSON line', () => {
+    const { stream, lines } = capture();
+    createPinoLogger({ level: 'info', destination: stream }).info('notify finished', { userId: 'u1', delivered: 2 });
+
+    expect(lines()).toHaveLength(1);
+    expect(lines()[0]).toMatchObject({ msg: 'notify finished', userId: 'u1', delivered: 2, level: 30, service: 'socketpost' });
+    expect(typeof lines()[0]?.time).toBe('string');
+  });
+
+  it('should redact tokens, authorization headers, API keys and query tokens wherever we log them', () => {
+    const { stream, lines } = capture();
+    const logger = createPinoLogger({ level: 'info', destination: stream });
+
+    logger.info('connect', {
+      token: 'jwt-top',
+      authorization: 'Bearer top',
+      apiKey: 'key-top',
+      user: { token: 'jwt-nested', apiKey: 'key-nested', name: 'ann' },
+      headers: { authorization: 'Bearer h1', Authorization: 'Bearer H1', host: 'example.com' },
+      req: { headers: { authorization: 'Bearer req', 'x-api-key': 'k', accept: '*/*' } },
+      queryStringParameters: { token: 'jwt-query', lang: 'en' },
+      event: { queryStringParameters: { token: 'jwt-event' } },
+    });
+
+    const [line] = lines();
+    const text = JSON.stringify(line);
+    for (const secret of ['jwt-top', 'Bearer', 'key-top', 'jwt-nested', 'key-nested', 'jwt-query', 'jwt-event', '"k"']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(line).toMatchObject({
+      token: REDACTED,
+      authorization: REDACTED,
+      apiKey: REDACTED,
+      user: { token: REDACTED, apiKey: REDACTED, name: 'ann' },
+      headers: { authorization: REDACTED, Authorization: REDACTED, host: 'example.com' },
+      req: { headers: { authorization: REDACTED, 'x-api-key': REDACTED, accept: '*/*' } },
+      queryStringParameters: { token: REDACTED, lang: 'en' },
+      event: { queryStringParameters: { token: REDACTED } },
+    });
+  });
+
+  it('should drop lines below the configured level', () => {
+    const { stream, lines } = capture();
+    const logger = createPinoLogger({ level: 'warn', destination: stream });
+
+    logger.debug('d');
+    logger.info('i');
+    logger.warn('w');
+    logger.error('e');
+
+    expect(lines().map((l) => [l.msg, l.level])).toEqual([
+      ['w', 40],
+      ['e', 50],
+    ]);
+  });
+
+  it('should write nothing at level silent', () => {
+    const { stream, lines } = capture();
+    createPinoLogger({ level: 'silent', destination: stream }).error('e');
+    expect(lines()).toEqual([]);
+  });
+
+  it('should write debug lines at level debug', () => {
+    const { stream, lines } = capture();
+    createPinoLogger({ level: 'debug', destination: stream }).debug('details', { attempt: 1 });
+    expect(lines()).toEqual([expect.objectContaining({ msg: 'details', attempt: 1, level: 20 })]);
+  });
+
+  it('should add child bindings to every line of the child, not the parent, and redact them too', () => {
+    const { stream, lines } = capture();
+    const parent = createPinoLogger({ level: 'info', destination: stream });
+    const child = parent.child({ requestId: 'r-1', token: 'jwt-binding' });
+    const grandchild = child.child({ connectionId: 'c-1' });
+
+    child.info('from child');
+    grandchild.warn('from grandchild', { attempt: 2 });
+    parent.info('from parent');
+
+    const [fromChild, fromGrandchild, fromParent] = lines();
+    expect(fromChild).toMatchObject({ msg: 'from child', requestId: 'r-1', token: REDACTED });
+    expect(fromGrandchild).toMatchObject({ msg: 'from grandchild', requestId: 'r-1', connectionId: 'c-1', attempt: 2 });
+    expect(fromParent?.requestId).toBeUndefined();
+    expect(JSON.stringify(lines())).not.toContain('jwt-binding');
+  });
+
+  it('should serialize an Error given as err with its message and stack', () => {
+    const { stream, lines } = capture();
+    createPinoLogger({ level: 'info', destination: stream }).error('boom', { err: new Error('disk full') });
+    const err = lines()[0]?.err as Record<string, unknown>;
+    expect(err.message).toBe('disk full');
+    expect(err.type).toBe('Error');
+    expect(String(err.stack)).toContain('disk full');
+  });
+
+  it('should give Fastify the same redaction through pinoOptions', () => {
+    const { stream, lines } = capture();
+    const raw = pino(pinoOptions('info'), stream);
+    raw.info({ req: { headers: { authorization: 'Bearer fastify' } } }, 'incoming request');
+    expect(lines()[0]).toMatchObject({ req: { headers: { authorization: REDACTED } } });
+  });
+});
