@@ -1,0 +1,76 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConnectionRegistry } from './connection.registry.js';
+import type { ConnectionInfo } from './emulated-connection.js';
+import type { EmulatorHandlers, ResolvedEmulatorOptions } from './emulator-options.js';
+import { EventFactory } from './event.factory.js';
+import { HandshakeHandler } from './handshake.handler.js';
+import { writeAwsError } from './http-replies.js';
+import { ManagementApiHandler } from './management-api.handler.js';
+import { SigV4Verifier } from './sigv4.verifier.js';
+
+/** One HTTP server: WebSocket upgrades on `/{stage}`, the management API on `/{stage}/@connections/{id}`. */
+export class EmulatorServer {
+  private readonly registry = new ConnectionRegistry();
+  private readonly handshakes: HandshakeHandler;
+  private readonly management: ManagementApiHandler;
+  private readonly server: Server;
+  private stopped: Promise<void> | undefined;
+
+  constructor(
+    handlers: EmulatorHandlers,
+    private readonly options: ResolvedEmulatorOptions,
+  ) {
+    const logger = options.logger.child({ component: 'api-gateway-emulator' });
+    const events = new EventFactory(options.apiId, options.region, options.accountId);
+    this.handshakes = new HandshakeHandler({ registry: this.registry, events, handlers, options, logger });
+    this.management = new ManagementApiHandler(this.registry, new SigV4Verifier(options.region, options.credentials), options);
+    this.server = createServer((req, res) => {
+      this.management.handle(req, res).catch((err: unknown) => {
+        logger.error('management request failed', { error: String(err) });
+        if (!res.headersSent) writeAwsError(res, { status: 500, errorType: 'InternalServerErrorException', message: 'Internal server error' });
+        else res.destroy();
+      });
+    });
+    this.server.on('upgrade', (req, socket, head: Buffer) => void this.handshakes.handle(req, socket, head));
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  connections(): ConnectionInfo[] {
+    return this.registry.open().map(({ state: _state, channel: _channel, ...info }) => ({
+      ...info,
+      authorizer: info.authorizer ? { ...info.authorizer } : undefined,
+    }));
+  }
+
+  dropConnection(connectionId: string): boolean {
+    const channel = this.registry.get(connectionId)?.channel;
+    if (!channel) return false;
+    channel.drop();
+    return true;
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= this.shutdown();
+    return this.stopped;
+  }
+
+  private async shutdown(): Promise<void> {
+    await this.handshakes.stop();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      // Keep-alive sockets of SDK clients would hold the port open.
+      this.server.closeAllConnections();
+    });
+  }
+}
