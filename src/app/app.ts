@@ -33,7 +33,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     requestIdHeader: 'x-request-id',
     // A user id may be 128 characters, URL-encoded up to 3 times longer (the default 100 would answer 414).
-    maxParamLength: 1_024,
+    routerOptions: { maxParamLength: 1_024 },
     return503OnClosing: true,
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();

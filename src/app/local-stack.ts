@@ -1,0 +1,131 @@
+import type { DependencyContainer } from 'tsyringe';
+import { ApiGatewayConnectionMessenger } from '../adapters/api-gateway/api-gateway-connection.messenger.js';
+import { issueLocalToken } from '../adapters/auth/jose-token.issuer.js';
+import { JoseTokenVerifier } from '../adapters/auth/jose-token.verifier.js';
+import { createDynamoDbClient, createDynamoDbDocumentClient } from '../adapters/dynamodb/dynamodb.client.js';
+import { DynamoDbConnectionRepository } from '../adapters/dynamodb/dynamodb-connection.repository.js';
+import { DynamoDbEndpointRegistry } from '../adapters/dynamodb/dynamodb-endpoint.registry.js';
+import { ensureTable } from '../adapters/dynamodb/dynamodb-table.js';
+import { startApiGatewayEmulator, type ApiGatewayEmulator } from '../adapters/emulator/api-gateway-emulator.js';
+import { createAuthorizerHandler } from '../adapters/lambda/authorizer.handler.js';
+import { createConnectHandler } from '../adapters/lambda/connect.handler.js';
+import { createDefaultHandler } from '../adapters/lambda/default.handler.js';
+import { createDisconnectHandler } from '../adapters/lambda/disconnect.handler.js';
+import { createPinoLogger } from '../adapters/logging/pino.logger.js';
+import { AnswerClientMessageUseCase } from '../domain/use-cases/answer-client-message.use-case.js';
+import { AuthorizeConnectionUseCase } from '../domain/use-cases/authorize-connection.use-case.js';
+import { RecordConnectionUseCase } from '../domain/use-cases/record-connection.use-case.js';
+import { RemoveConnectionUseCase } from '../domain/use-cases/remove-connection.use-case.js';
+import type { ContainerOverrides } from './container.js';
+import { createContainer } from './container.js';
+import type { LocalStackConfig } from './config.js';
+import { startNotifyService, type RunningNotifyService } from './notify-service.js';
+
+export interface LocalStack {
+  config: LocalStackConfig;
+  container: DependencyContainer;
+  emulator: ApiGatewayEmulator;
+  notify: RunningNotifyService;
+  /** DynamoDB endpoint in use (undefined with STORAGE=memory). */
+  dynamoDbEndpoint?: string;
+  /** A JWT the local authorizer accepts. */
+  token(userId: string, ttlSeconds?: number): Promise<string>;
+  /** Stops the emulator (running `$disconnect` for open sockets), the notify service, then DynamoDB Local. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole system on one machine: DynamoDB Local (unless STORAGE=memory or DYNAMODB_ENDPOINT is set),
+ * the API Gateway emulator running the real Lambda handlers in-process, and the notify REST service,
+ * all sharing one composition root.
+ */
+export async function startLocalStack(config: LocalStackConfig): Promise<LocalStack> {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const pino = createPinoLogger({ level: config.logLevel });
+    const overrides: ContainerOverrides = {
+      logger: pino,
+      messenger: new ApiGatewayConnectionMessenger({ credentials: config.credentials }),
+    };
+
+    let dynamoDbEndpoint: string | undefined;
+    if (config.storage === 'dynamodb') {
+      dynamoDbEndpoint = config.dynamoDbEndpoint;
+      if (!dynamoDbEndpoint) {
+        // A dev dependency: the production image never loads the launcher.
+        const { startDynamoDbLocal } = await import('../adapters/dynamodb/dynamodb-local.launcher.js');
+        const local = await startDynamoDbLocal();
+        stops.push(() => local.stop());
+        dynamoDbEndpoint = local.endpoint;
+      }
+      const clientOptions = { region: config.region, endpoint: dynamoDbEndpoint, credentials: config.credentials };
+      await ensureTable(createDynamoDbClient(clientOptions), config.tableName);
+      const documents = createDynamoDbDocumentClient(clientOptions);
+      overrides.connectionRepository = new DynamoDbConnectionRepository(documents, config.tableName);
+      overrides.endpointRegistry = new DynamoDbEndpointRegistry(documents, config.tableName);
+    }
+
+    const container = createContainer(config, overrides);
+    const verifier = new JoseTokenVerifier({ secret: config.jwtSecret });
+    const emulator = await startApiGatewayEmulator(
+      {
+        authorizer: createAuthorizerHandler(new AuthorizeConnectionUseCase(verifier), pino.child({ fn: 'authorizer' })),
+        connect: createConnectHandler(container.resolve(RecordConnectionUseCase), pino.child({ fn: 'connect' })),
+        disconnect: createDisconnectHandler(container.resolve(RemoveConnectionUseCase), pino.child({ fn: 'disconnect' })),
+        default: createDefaultHandler(container.resolve(AnswerClientMessageUseCase), pino.child({ fn: 'default' })),
+      },
+      {
+        host: config.wsHost,
+        port: config.wsPort,
+        stages: config.wsStages,
+        apiId: config.wsApiId,
+        region: config.region,
+        credentials: config.credentials,
+        idleTimeoutMs: config.wsIdleTimeoutMs,
+        maxDurationMs: config.wsMaxDurationMs,
+        logger: pino.child({ component: 'emulator' }),
+      },
+    );
+    stops.push(() => emulator.stop());
+
+    const notify = await startNotifyService(config, container, pino.instance);
+    stops.push(() => notify.close());
+
+    return {
+      config,
+      container,
+      emulator,
+      notify,
+      ...(dynamoDbEndpoint ? { dynamoDbEndpoint } : {}),
+      token: (userId, ttlSeconds) => issueLocalToken(config.jwtSecret, userId, ttlSeconds ? { ttlSeconds } : {}),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The ready banner: every URL a developer needs. */
+export function banner(stack: LocalStack): string {
+  const { config, emulator, notify } = stack;
+  const key = config.defaultApiKeyUsed ? `${config.apiKeys[0]}   (local default; set NOTIFY_API_KEYS to change)` : '(from NOTIFY_API_KEYS)';
+  const lines = [
+    'socketpost local stack is ready',
+    '',
+    `  Notify REST API     ${notify.url}      (POST /notify, GET /users/:userId/connections)`,
+    `  API docs            ${notify.url}/docs`,
+    `  API key             ${key}`,
+    ...config.wsStages.map((s) => `  WebSocket [${s}]`.padEnd(22) + `${emulator.wsUrl(s)}?token=<JWT>`),
+    ...config.wsStages.map((s) => `  @connections [${s}]`.padEnd(22) + `${emulator.managementEndpoint(s)}/@connections/{id}`),
+    `  API id / region     ${emulator.apiId} / ${emulator.region}`,
+    `  Storage             ${config.storage === 'memory' ? 'in memory (STORAGE=memory)' : `DynamoDB ${stack.dynamoDbEndpoint}, table ${config.tableName}`}`,
+    '',
+    '  Mint a token        npm run token -- alice',
+    '  Stop                Ctrl-C',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { ConfigError, loadLocalStackConfig } from './config.js';
+import { banner, startLocalStack } from './local-stack.js';
+
+/** `npm start`: the whole system on this machine, stopped by Ctrl-C / SIGTERM with nothing left behind. */
+async function main(): Promise<void> {
+  const config = loadLocalStackConfig();
+  const stack = await startLocalStack(config);
+  console.log(banner(stack));
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping socketpost local stack…`);
+    const force = setTimeout(() => {
+      console.error('socketpost: shutdown took too long, exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    stack.stop().then(
+      () => {
+        console.log('socketpost local stack stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error('socketpost: shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  const code = (error as { code?: string } | null)?.code;
+  if (error instanceof ConfigError || code === 'JAVA_NOT_FOUND') {
+    console.error(`socketpost: ${(error as Error).message}`);
+  } else {
+    console.error('socketpost: the local stack could not start:', error);
+  }
+  process.exit(1);
+});

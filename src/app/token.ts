@@ -1,0 +1,29 @@
+import { issueLocalToken } from '../adapters/auth/jose-token.issuer.js';
+import { ConfigError, loadLocalStackConfig } from './config.js';
+
+/** `npm run token -- alice [--ttl 3600]`: prints a JWT that the local authorizer accepts. */
+async function main(argv: string[]): Promise<void> {
+  const args = [...argv];
+  let ttlSeconds = 3600;
+  const ttlAt = args.indexOf('--ttl');
+  if (ttlAt >= 0) {
+    const value = Number(args[ttlAt + 1]);
+    if (!Number.isInteger(value) || value <= 0 || value > 7 * 86_400) {
+      throw new UsageError('--ttl takes a whole number of seconds from 1 to 604800');
+    }
+    ttlSeconds = value;
+    args.splice(ttlAt, 2);
+  }
+  const [userId, ...rest] = args;
+  if (!userId || rest.length > 0 || userId.startsWith('-')) throw new UsageError('usage: npm run token -- <userId> [--ttl seconds]');
+  if (userId.length > 128) throw new UsageError('the user id must be at most 128 characters');
+  const { jwtSecret } = loadLocalStackConfig();
+  console.log(await issueLocalToken(jwtSecret, userId, { ttlSeconds }));
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof UsageError || error instanceof ConfigError ? error.message : error);
+  process.exit(error instanceof UsageError ? 2 : 1);
+});
