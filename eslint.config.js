@@ -25,7 +25,7 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['src/app/local.ts', 'src/app/server.ts', 'src/app/token.ts', 'bench/**', 'infra/**', 'test/**'],
+    files: ['src/app/local.ts', 'src/app/server.ts', 'src/app/token.ts', 'src/app/post.ts', 'bench/**', 'infra/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
 );
