@@ -1,0 +1,26 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { decodeJwt } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { JoseTokenVerifier } from '../../src/adapters/auth/jose-token.verifier.js';
+import { LOCAL_DEFAULTS } from '../../src/app/config.js';
+
+const run = promisify(execFile);
+const cwd = join(import.meta.dirname, '../..');
+const tokenCli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/app/token.ts', ...args], { cwd });
+
+describe('npm run token', () => {
+  it('should print a JWT for the user that the local authorizer accepts, valid for --ttl seconds', async () => {
+    const { stdout } = await tokenCli('alice', '--ttl', '600');
+    const token = stdout.trim();
+    expect(await new JoseTokenVerifier({ secret: LOCAL_DEFAULTS.jwtSecret }).verify(token)).toEqual({ valid: true, subject: 'alice' });
+    const claims = decodeJwt(token);
+    expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(600);
+  }, 30_000);
+
+  it('should explain its usage when the user id is missing or the ttl is not a number', async () => {
+    await expect(tokenCli()).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage: npm run token -- <userId>') });
+    await expect(tokenCli('alice', '--ttl', 'soon')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--ttl') });
+  }, 30_000);
+});
