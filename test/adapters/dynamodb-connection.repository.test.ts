@@ -7,6 +7,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { DynamoDbConnectionRepository } from '../../src/adapters/dynamodb/dynamodb-connection.repository.js';
 import { TTL_ATTRIBUTE, ensureTable } from '../../src/adapters/dynamodb/dynamodb-table.js';
+import { aConnection as sample } from '../support/sample-connections.js';
 import type { Connection } from '../../src/domain/model/connection.js';
 import { describeConnectionRepositoryContract } from '../contract/connection-repository.contract.js';
 import { useTestTable } from '../support/dynamodb-local.js';
@@ -20,20 +21,7 @@ describeConnectionRepositoryContract(
 );
 
 function aConnection(connectionId: string, userId: string): Connection {
-  return {
-    connectionId,
-    userId,
-    endpoint: {
-      apiId: 'abc123',
-      domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
-      stage: 'dev',
-      url: 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev',
-      region: 'eu-west-1',
-    },
-    connectedAt: 1_760_000_000_000,
-    expiresAt: 1_760_007_500,
-    userAgent: 'curl/8.5.0',
-  };
+  return sample({ connectionId, userId, connectedAt: 1_760_000_000_000, expiresAt: 1_760_007_500, userAgent: 'curl/8.5.0' });
 }
 
 async function keysOfPartition(pk: string): Promise<string[]> {

@@ -5,22 +5,11 @@ import { createDynamoDbDocumentClient } from '../../src/adapters/dynamodb/dynamo
 import { DynamoDbConnectionRepository } from '../../src/adapters/dynamodb/dynamodb-connection.repository.js';
 import { DynamoDbEndpointRegistry } from '../../src/adapters/dynamodb/dynamodb-endpoint.registry.js';
 import { StorageUnavailableError } from '../../src/domain/errors/domain.error.js';
+import { aConnection } from '../support/sample-connections.js';
 import type { Connection } from '../../src/domain/model/connection.js';
 import { TEST_CREDENTIALS, TEST_REGION, freshTableName, localClientOptions } from '../support/dynamodb-local.js';
 
-const connection: Connection = {
-  connectionId: 'down1=',
-  userId: 'user-1',
-  endpoint: {
-    apiId: 'abc123',
-    domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
-    stage: 'dev',
-    url: 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev',
-    region: 'eu-west-1',
-  },
-  connectedAt: 1_760_000_000_000,
-  expiresAt: 1_760_007_500,
-};
+const connection: Connection = aConnection({ connectionId: 'down1=', userId: 'user-1' });
 
 /** A port on 127.0.0.1 that nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {

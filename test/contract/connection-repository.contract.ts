@@ -1,8 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/domain/model/connection.js';
-import { ManagementEndpoint, type ManagementEndpointProps } from '../../src/domain/model/management-endpoint.js';
+import { ManagementEndpoint } from '../../src/domain/model/management-endpoint.js';
 import type { ConnectionRepository } from '../../src/ports/connection.repository.js';
+import { aConnection, aConnectionId, anEndpoint, aUserId } from '../support/sample-connections.js';
 
 /**
  * The behaviour every ConnectionRepository must have. `factory` runs once per suite; tests share the
@@ -194,32 +195,6 @@ export function describeConnectionRepositoryContract(
       expect(sortById(found)).toEqual(sortById(connections));
     });
   });
-}
-
-function aUserId(): string {
-  return `user-${randomUUID()}`;
-}
-
-/** API Gateway connection ids look like `L0SM9cOFvHcCIhw=`. */
-function aConnectionId(): string {
-  return randomBytes(12).toString('base64');
-}
-
-function anEndpoint(apiId: string, stage: string, region: string): ManagementEndpointProps {
-  const domainName = `${apiId}.execute-api.${region}.amazonaws.com`;
-  return { apiId, domainName, stage, url: `https://${domainName}/${stage}`, region };
-}
-
-function aConnection(overrides: Partial<Connection> = {}): Connection {
-  const connectedAt = 1_760_000_000_000 + Math.floor(Math.random() * 1_000_000);
-  return {
-    connectionId: aConnectionId(),
-    userId: aUserId(),
-    endpoint: anEndpoint('abc123', 'dev', 'eu-west-1'),
-    connectedAt,
-    expiresAt: Math.floor(connectedAt / 1000) + 2 * 60 * 60 + 300,
-    ...overrides,
-  };
 }
 
 function sortById(connections: Connection[]): Connection[] {
