@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -167,6 +170,29 @@ describe('socketpost CDK stack', { timeout: 120_000 }, () => {
         expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
         expect(code).toContain('sourceMappingURL=index.mjs.map');
       }
+    });
+
+    it('should produce a $default bundle that loads on its own and answers a message', async () => {
+      const fn = resources[logicalIdOf(s.stack.functions.default.fn)]!;
+      const hash = /([0-9a-f]{64})\.zip/.exec(JSON.stringify((fn.Properties.Code as { S3Key: unknown }).S3Key))?.[1];
+      const bundle = path.join(s.outdir, `asset.${hash}`, 'index.mjs');
+      const event = {
+        requestContext: {
+          routeKey: '$default', eventType: 'MESSAGE', messageDirection: 'IN', connectionId: 'Zx1=', apiId: 'abc123', stage: 'dev',
+          domainName: 'abc123.execute-api.eu-west-1.amazonaws.com', connectedAt: 1, requestTimeEpoch: 2, requestTime: 't',
+          identity: { sourceIp: '203.0.113.9' }, requestId: 'r1', extendedRequestId: 'e1', messageId: 'm1',
+        },
+        body: 'not a ping',
+        isBase64Encoded: false,
+      };
+      const script = `const { handler } = await import(${JSON.stringify(bundle)});
+        process.stdout.write(JSON.stringify(await handler(${JSON.stringify(event)}, {})));`;
+      // Outside the repository, so nothing can be resolved from node_modules: the bundle must be self-contained.
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: tmpdir(),
+        env: { PATH: process.env.PATH, STORAGE: 'memory', AWS_REGION: 'eu-west-1', LOG_LEVEL: 'silent' },
+      });
+      expect(JSON.parse(stdout)).toEqual({ statusCode: 200 });
     });
   });
 

@@ -1,0 +1,312 @@
+/**
+ * Deployment settings of the socketpost stack, read from CDK context (`cdk.json` or `-c key=value`).
+ * Everything is validated at once so one synth lists every problem.
+ */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/** Another API stage (same or other region/account) whose connections the notify service may post to. */
+export interface ManagementTarget {
+  apiId: string;
+  stage: string;
+  /** Defaults to the stack's region. */
+  region?: string;
+  /** Defaults to the stack's account. */
+  account?: string;
+}
+
+export interface JwtSettings {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+}
+
+export type ContainerArchitecture = 'x86_64' | 'arm64';
+
+export interface SocketpostConfig {
+  /** WebSocket stage name; also part of resource names and tags. */
+  stage: string;
+  stackName: string;
+  /** Concrete region of the stack (ALB access logs need one); account stays deploy-time. */
+  region: string;
+  jwt: JwtSettings;
+  /** True when `jwt` holds placeholders (synth works, connections would all be refused). */
+  jwtIsPlaceholder: boolean;
+  logLevel: string;
+  logRetentionDays: RetentionDays;
+  /** Optional app tuning; unset means the app's own default. */
+  connectionTtlGraceSeconds?: number;
+  notifyConcurrency?: number;
+  notifyMaxAttempts?: number;
+  throttle: { rateLimit: number; burstLimit: number };
+  deletionProtection: boolean;
+  notify: NotifyServiceSettings;
+  /** Extra API stages the notify service may post to (several stages or regions). */
+  managementTargets: ManagementTarget[];
+  /** Create the account-wide API Gateway CloudWatch role (needed once per account and region). */
+  manageApiGatewayAccount: boolean;
+}
+
+export interface NotifyServiceSettings {
+  internetFacing: boolean;
+  /** ACM certificate for an HTTPS listener; required when internet-facing. */
+  certificateArn?: string;
+  /** Who may reach the ALB; defaults to the VPC's CIDR (internal) or anywhere (internet-facing). */
+  allowedCidrs?: string[];
+  minTasks: number;
+  maxTasks: number;
+  cpuTargetPercent: number;
+  requestsPerTarget: number;
+  cpu: number;
+  memoryMiB: number;
+  architecture: ContainerArchitecture;
+  natGateways: number;
+  /** Existing Secrets Manager secret with the comma-separated API keys; created when unset. */
+  apiKeysSecretArn?: string;
+}
+
+export class InfraConfigError extends Error {
+  readonly code = 'INFRA_CONFIG_ERROR';
+
+  constructor(readonly problems: string[]) {
+    super(`Invalid socketpost deployment settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InfraConfigError';
+  }
+}
+
+/** Placeholder JWT settings: `.invalid` can never resolve, so a stack deployed with them refuses every client. */
+export const PLACEHOLDER_JWT: JwtSettings = {
+  jwksUrl: 'https://auth.example.invalid/.well-known/jwks.json',
+  issuer: 'https://auth.example.invalid/',
+  audience: 'socketpost',
+};
+
+/** Every context key the app reads (documented in infra/README.md). */
+export const CONTEXT_KEYS = [
+  'stage',
+  'stackName',
+  'region',
+  'jwtJwksUrl',
+  'jwtIssuer',
+  'jwtAudience',
+  'logLevel',
+  'logRetentionDays',
+  'connectionTtlGraceSeconds',
+  'notifyConcurrency',
+  'notifyMaxAttempts',
+  'throttleRateLimit',
+  'throttleBurstLimit',
+  'deletionProtection',
+  'internetFacing',
+  'certificateArn',
+  'allowedCidrs',
+  'minTasks',
+  'maxTasks',
+  'cpuTargetPercent',
+  'requestsPerTarget',
+  'taskCpu',
+  'taskMemoryMiB',
+  'containerArchitecture',
+  'natGateways',
+  'apiKeysSecretArn',
+  'managementTargets',
+  'manageApiGatewayAccount',
+] as const;
+
+export type ContextKey = (typeof CONTEXT_KEYS)[number];
+
+/** Reads one context value: `tryGetContext` of an App or Stack node. */
+export type ContextReader = (key: ContextKey) => unknown;
+
+const STAGE = /^[A-Za-z0-9_-]{1,128}$/;
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+const API_ID = /^[a-z0-9]{1,64}$/;
+const ACCOUNT = /^\d{12}$/;
+const CIDR = /^(?:\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** Fargate CPU units → allowed memory (MiB) range. */
+const FARGATE_MEMORY: Record<number, [number, number]> = {
+  256: [512, 2048],
+  512: [1024, 4096],
+  1024: [2048, 8192],
+  2048: [4096, 16384],
+  4096: [8192, 30720],
+};
+
+class ContextParser {
+  readonly problems: string[] = [];
+
+  constructor(private readonly read: ContextReader) {}
+
+  private raw(key: ContextKey): unknown {
+    const value = this.read(key);
+    return typeof value === 'string' ? value.trim() || undefined : (value ?? undefined);
+  }
+
+  string(key: ContextKey, pattern?: RegExp): string | undefined {
+    const value = this.raw(key);
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || (pattern && !pattern.test(value))) {
+      this.problems.push(`${key} is not valid (got ${JSON.stringify(value)})`);
+      return undefined;
+    }
+    return value;
+  }
+
+  int(key: ContextKey, fallback: number, min: number, max: number): number {
+    const value = this.optionalInt(key, min, max);
+    return value ?? fallback;
+  }
+
+  optionalInt(key: ContextKey, min: number, max: number): number | undefined {
+    const value = this.raw(key);
+    if (value === undefined) return undefined;
+    const n = typeof value === 'number' ? value : Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.problems.push(`${key} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+      return undefined;
+    }
+    return n;
+  }
+
+  bool(key: ContextKey, fallback: boolean): boolean {
+    const value = this.raw(key);
+    if (value === undefined) return fallback;
+    if (value === true || value === 'true') return true;
+    if (value === false || value === 'false') return false;
+    this.problems.push(`${key} must be true or false (got ${JSON.stringify(value)})`);
+    return fallback;
+  }
+
+  /** A JSON array, given either as an array (cdk.json) or as a JSON string (`-c key='[...]'`). */
+  array(key: ContextKey): unknown[] | undefined {
+    let value = this.raw(key);
+    if (value === undefined) return undefined;
+    if (typeof value === 'string') {
+      // A comma-separated list is accepted for lists of plain strings.
+      if (!value.startsWith('[')) return value.split(',').map((v) => v.trim()).filter(Boolean);
+      try {
+        value = JSON.parse(value);
+      } catch {
+        this.problems.push(`${key} must be a JSON array (got ${JSON.stringify(value)})`);
+        return undefined;
+      }
+    }
+    if (!Array.isArray(value)) {
+      this.problems.push(`${key} must be an array (got ${JSON.stringify(value)})`);
+      return undefined;
+    }
+    return value;
+  }
+}
+
+/**
+ * Builds the configuration from context. `defaultRegion` is what the CDK CLI found in the local AWS
+ * config (`CDK_DEFAULT_REGION`); no network call is made.
+ */
+export function readSocketpostConfig(read: ContextReader, defaultRegion?: string): SocketpostConfig {
+  const p = new ContextParser(read);
+
+  const stage = p.string('stage', STAGE) ?? 'dev';
+  const stackName = p.string('stackName', STACK_NAME) ?? `socketpost-${stage}`;
+  const region = p.string('region', REGION) ?? defaultRegion;
+  if (!region || !REGION.test(region)) p.problems.push('region is required: pass -c region=eu-west-1 or set AWS_REGION');
+
+  const jwksUrl = p.string('jwtJwksUrl', /^https:\/\/\S+$/);
+  const issuer = p.string('jwtIssuer');
+  const audience = p.string('jwtAudience');
+  const jwtGiven = [jwksUrl, issuer, audience].filter((v) => v !== undefined).length;
+  if (jwtGiven > 0 && jwtGiven < 3) p.problems.push('jwtJwksUrl, jwtIssuer and jwtAudience go together: give all three');
+  const jwtIsPlaceholder = jwtGiven < 3;
+  const jwt = jwtIsPlaceholder ? PLACEHOLDER_JWT : { jwksUrl: jwksUrl!, issuer: issuer!, audience: audience! };
+
+  const logLevel = p.string('logLevel') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) p.problems.push(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const retention = p.int('logRetentionDays', 30, 1, 3653);
+  if (!(Object.values(RetentionDays) as number[]).includes(retention)) {
+    p.problems.push(`logRetentionDays must be a CloudWatch retention such as 7, 30, 90, 365 (got ${retention})`);
+  }
+
+  const minTasks = p.int('minTasks', 2, 2, 100);
+  const maxTasks = p.int('maxTasks', 10, 2, 500);
+  if (maxTasks < minTasks) p.problems.push(`maxTasks (${maxTasks}) must be at least minTasks (${minTasks})`);
+
+  const cpu = p.int('taskCpu', 512, 256, 4096);
+  const memoryMiB = p.int('taskMemoryMiB', 1024, 512, 30720);
+  const memoryRange = FARGATE_MEMORY[cpu];
+  if (!memoryRange) p.problems.push(`taskCpu must be one of ${Object.keys(FARGATE_MEMORY).join(', ')}`);
+  else if (memoryMiB < memoryRange[0] || memoryMiB > memoryRange[1]) {
+    p.problems.push(`taskMemoryMiB must be from ${memoryRange[0]} to ${memoryRange[1]} with taskCpu ${cpu}`);
+  }
+
+  const architecture = (p.string('containerArchitecture', /^(x86_64|arm64)$/) ?? 'x86_64') as ContainerArchitecture;
+  const internetFacing = p.bool('internetFacing', false);
+  const certificateArn = p.string('certificateArn', /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/);
+  if (internetFacing && !certificateArn) {
+    p.problems.push('an internet-facing notify service needs certificateArn: API keys must not cross the internet in clear');
+  }
+  const allowedCidrs = p.array('allowedCidrs')?.map(String);
+  for (const cidr of allowedCidrs ?? []) if (!CIDR.test(cidr)) p.problems.push(`allowedCidrs: "${cidr}" is not an IPv4 CIDR`);
+
+  const apiKeysSecretArn = p.string('apiKeysSecretArn', /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+$/);
+  const throttleRate = p.int('throttleRateLimit', 500, 1, 100_000);
+  const throttleBurst = p.int('throttleBurstLimit', 1000, 1, 100_000);
+
+  const config: SocketpostConfig = {
+    stage,
+    stackName,
+    region: region ?? '',
+    jwt,
+    jwtIsPlaceholder,
+    logLevel,
+    logRetentionDays: retention as RetentionDays,
+    throttle: { rateLimit: throttleRate, burstLimit: throttleBurst },
+    deletionProtection: p.bool('deletionProtection', true),
+    notify: {
+      internetFacing,
+      ...(certificateArn ? { certificateArn } : {}),
+      ...(allowedCidrs ? { allowedCidrs } : {}),
+      minTasks,
+      maxTasks,
+      cpuTargetPercent: p.int('cpuTargetPercent', 60, 10, 90),
+      requestsPerTarget: p.int('requestsPerTarget', 1000, 1, 100_000),
+      cpu,
+      memoryMiB,
+      architecture,
+      natGateways: p.int('natGateways', 1, 1, 2),
+      ...(apiKeysSecretArn ? { apiKeysSecretArn } : {}),
+    },
+    managementTargets: parseTargets(p),
+    manageApiGatewayAccount: p.bool('manageApiGatewayAccount', true),
+  };
+  const ttlGrace = p.optionalInt('connectionTtlGraceSeconds', 0, 86_400);
+  const concurrency = p.optionalInt('notifyConcurrency', 1, 1_000);
+  const maxAttempts = p.optionalInt('notifyMaxAttempts', 1, 10);
+  if (ttlGrace !== undefined) config.connectionTtlGraceSeconds = ttlGrace;
+  if (concurrency !== undefined) config.notifyConcurrency = concurrency;
+  if (maxAttempts !== undefined) config.notifyMaxAttempts = maxAttempts;
+
+  if (p.problems.length > 0) throw new InfraConfigError(p.problems);
+  return config;
+}
+
+function parseTargets(p: ContextParser): ManagementTarget[] {
+  const raw = p.array('managementTargets') ?? [];
+  const targets: ManagementTarget[] = [];
+  raw.forEach((item, i) => {
+    const t = (item ?? {}) as Record<string, unknown>;
+    const bad = (field: string) => p.problems.push(`managementTargets[${i}].${field} is not valid (got ${JSON.stringify(t[field])})`);
+    if (typeof t.apiId !== 'string' || !API_ID.test(t.apiId)) return bad('apiId');
+    if (typeof t.stage !== 'string' || !STAGE.test(t.stage)) return bad('stage');
+    if (t.region !== undefined && (typeof t.region !== 'string' || !REGION.test(t.region))) return bad('region');
+    if (t.account !== undefined && (typeof t.account !== 'string' || !ACCOUNT.test(t.account))) return bad('account');
+    targets.push({
+      apiId: t.apiId,
+      stage: t.stage,
+      ...(t.region ? { region: t.region as string } : {}),
+      ...(t.account ? { account: t.account as string } : {}),
+    });
+  });
+  return targets;
+}

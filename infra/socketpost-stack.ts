@@ -1,0 +1,122 @@
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IVpc } from 'aws-cdk-lib/aws-ec2';
+import type { Construct } from 'constructs';
+import type { SocketpostConfig } from './config.js';
+import { ApiGatewayAccount } from './constructs/api-gateway-account.js';
+import { ConnectionsTable } from './constructs/connections-table.js';
+import { grantManageConnections, type ApiStageRef } from './constructs/manage-connections.js';
+import { NodeFunction } from './constructs/node-function.js';
+import { NotifyService } from './constructs/notify-service.js';
+import { WebSocketGateway } from './constructs/websocket-gateway.js';
+import { HANDLERS } from './paths.js';
+
+export interface SocketpostStackProps extends StackProps {
+  config: SocketpostConfig;
+  /** Bring your own VPC (needs private subnets with egress in 2 AZs); one is created otherwise. */
+  vpc?: IVpc;
+}
+
+/**
+ * socketpost in one stack: WebSocket API + Lambdas (connect/disconnect/default + authorizer), the
+ * connections table, and the REST notify service on Fargate.
+ */
+export class SocketpostStack extends Stack {
+  readonly table: ConnectionsTable;
+  readonly gateway: WebSocketGateway;
+  readonly functions: Record<keyof typeof HANDLERS, NodeFunction>;
+  readonly notify: NotifyService;
+
+  constructor(scope: Construct, id: string, props: SocketpostStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    if (config.jwtIsPlaceholder) {
+      Annotations.of(this).addWarningV2(
+        'socketpost:placeholderJwt',
+        'No jwtJwksUrl/jwtIssuer/jwtAudience given: the authorizer uses placeholders and will refuse every client. Set them before deploying.',
+      );
+    }
+
+    this.table = new ConnectionsTable(this, 'Connections', { deletionProtection: config.deletionProtection });
+
+    // One environment for every socketpost process; AWS_REGION is Lambda's own and never set here.
+    const environment: Record<string, string> = {
+      STORAGE: 'dynamodb',
+      TABLE_NAME: this.table.table.tableName,
+      LOG_LEVEL: config.logLevel,
+      ...(config.connectionTtlGraceSeconds !== undefined
+        ? { CONNECTION_TTL_GRACE_SECONDS: String(config.connectionTtlGraceSeconds) }
+        : {}),
+      ...(config.notifyConcurrency !== undefined ? { NOTIFY_CONCURRENCY: String(config.notifyConcurrency) } : {}),
+      ...(config.notifyMaxAttempts !== undefined ? { NOTIFY_MAX_ATTEMPTS: String(config.notifyMaxAttempts) } : {}),
+    };
+    const lambdaEnvironment: Record<string, string> = {
+      ...environment,
+      JWT_JWKS_URL: config.jwt.jwksUrl,
+      JWT_ISSUER: config.jwt.issuer,
+      JWT_AUDIENCE: config.jwt.audience,
+    };
+    const fn = (name: keyof typeof HANDLERS, description: string, timeoutSeconds = 10) =>
+      new NodeFunction(this, `${name[0]!.toUpperCase()}${name.slice(1)}Handler`, {
+        entry: HANDLERS[name],
+        description,
+        environment: lambdaEnvironment,
+        logRetention: config.logRetentionDays,
+        timeout: Duration.seconds(timeoutSeconds),
+      });
+    this.functions = {
+      authorizer: fn('authorizer', 'socketpost $connect REQUEST authorizer (JWT from ?token=)', 5),
+      connect: fn('connect', 'socketpost $connect: records the connection and its endpoint'),
+      disconnect: fn('disconnect', 'socketpost $disconnect: forgets the connection'),
+      default: fn('default', 'socketpost $default: answers ping with pong'),
+    };
+
+    const account = config.manageApiGatewayAccount ? new ApiGatewayAccount(this, 'ApiGatewayAccount') : undefined;
+    this.gateway = new WebSocketGateway(this, 'WebSocket', {
+      stageName: config.stage,
+      handlers: {
+        authorizer: this.functions.authorizer.fn,
+        connect: this.functions.connect.fn,
+        disconnect: this.functions.disconnect.fn,
+        default: this.functions.default.fn,
+      },
+      throttle: config.throttle,
+      logRetention: config.logRetentionDays,
+      ...(account ? { loggingRole: account.account } : {}),
+    });
+
+    // Least privilege: the table only for the functions that store connections; posting only for $default.
+    this.table.table.grantReadWriteData(this.functions.connect.role);
+    this.table.table.grantReadWriteData(this.functions.disconnect.role);
+    grantManageConnections(this.functions.default.role, [this.gateway.ref], ['POST']);
+
+    const targets: ApiStageRef[] = [this.gateway.ref, ...config.managementTargets];
+    this.notify = new NotifyService(this, 'Notify', {
+      settings: config.notify,
+      table: this.table.table,
+      managementTargets: targets,
+      environment,
+      logRetention: config.logRetentionDays,
+      ...(props.vpc ? { vpc: props.vpc } : {}),
+    });
+
+    new CfnOutput(this, 'WebSocketUrl', {
+      value: this.gateway.stage.url,
+      description: 'Clients connect here: wss://…/{stage}?token={JWT}',
+    });
+    new CfnOutput(this, 'ManagementEndpoint', {
+      value: this.gateway.stage.callbackUrl,
+      description: '@connections endpoint of this API stage',
+    });
+    new CfnOutput(this, 'WebSocketApiId', { value: this.gateway.api.apiId });
+    new CfnOutput(this, 'StageName', { value: this.gateway.stage.stageName });
+    new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'NotifyServiceUrl', {
+      value: this.notify.url,
+      description: 'REST notify service (internal ALB unless internetFacing)',
+    });
+    new CfnOutput(this, 'NotifyApiKeysSecretArn', {
+      value: this.notify.apiKeys.secretArn,
+      description: 'Secrets Manager secret holding the comma-separated notify API keys',
+    });
+  }
+}
