@@ -13,6 +13,8 @@ import { describeConnectionRepositoryContract } from '../contract/connection-rep
 import { useTestTable } from '../support/dynamodb-local.js';
 
 const table = useTestTable('connections');
+/** Recent, so that DynamoDB Local's TTL does not remove the items while the test reads them. */
+const CONNECTED_AT = Date.now();
 
 // A small page size makes findByUser follow LastEvaluatedKey in the contract's "more than 100" test.
 describeConnectionRepositoryContract(
@@ -21,7 +23,7 @@ describeConnectionRepositoryContract(
 );
 
 function aConnection(connectionId: string, userId: string): Connection {
-  return sample({ connectionId, userId, connectedAt: 1_760_000_000_000, expiresAt: 1_760_007_500, userAgent: 'curl/8.5.0' });
+  return sample({ connectionId, userId, connectedAt: CONNECTED_AT, expiresAt: Math.ceil(CONNECTED_AT / 1000) + 7_500, userAgent: 'curl/8.5.0' });
 }
 
 async function keysOfPartition(pk: string): Promise<string[]> {
@@ -44,7 +46,7 @@ describe('DynamoDbConnectionRepository single-table layout', () => {
     const { Item } = await table().client.send(
       new GetItemCommand({ TableName: table().tableName, Key: { pk: { S: 'CONN#layoutA=' }, sk: { S: 'CONN#layoutA=' } } }),
     );
-    expect(Item?.[TTL_ATTRIBUTE]).toEqual({ N: '1760007500' });
+    expect(Item?.[TTL_ATTRIBUTE]).toEqual({ N: String(Math.ceil(CONNECTED_AT / 1000) + 7_500) });
     expect(Item?.endpoint?.M?.url).toEqual({ S: 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev' });
     expect(Item).not.toHaveProperty('sourceIp');
   });

@@ -16,9 +16,12 @@ export function anEndpoint(apiId: string, stage: string, region: string): Manage
   return { apiId, domainName, stage, url: `https://${domainName}/${stage}`, region };
 }
 
-/** A stored connection with random ids on `abc123/dev` in eu-west-1; `overrides` pin what a test needs. */
+/**
+ * A stored connection with random ids on `abc123/dev` in eu-west-1; `overrides` pin what a test needs.
+ * Times are recent: DynamoDB Local enforces the TTL, and would delete an expired item behind a test's back.
+ */
 export function aConnection(overrides: Partial<Connection> = {}): Connection {
-  const connectedAt = 1_760_000_000_000 + Math.floor(Math.random() * 1_000_000);
+  const connectedAt = Date.now() - Math.floor(Math.random() * 60_000);
   return {
     connectionId: aConnectionId(),
     userId: aUserId(),
