@@ -10,6 +10,8 @@ export interface CoreConfig {
   storage: StorageKind;
   tableName: string;
   region: string;
+  /** Region of the table (`TABLE_REGION`, default `AWS_REGION`): a stack in another region may share one table. */
+  tableRegion: string;
   /** DynamoDB endpoint override (DynamoDB Local); undefined in AWS. */
   dynamoDbEndpoint?: string;
   logLevel: LogLevel;
@@ -124,11 +126,14 @@ function readCore(r: Reader): CoreConfig {
   r.check(TABLE_NAME.test(tableName), `TABLE_NAME must be 3–255 characters of A-Z a-z 0-9 _ . - (got "${tableName}")`);
   const region = r.string('AWS_REGION', r.optional('AWS_DEFAULT_REGION') ?? 'us-east-1');
   r.check(REGION.test(region), `AWS_REGION must be an AWS region such as eu-west-1 (got "${region}")`);
+  const tableRegion = r.string('TABLE_REGION', region);
+  r.check(REGION.test(tableRegion), `TABLE_REGION must be an AWS region such as eu-west-1 (got "${tableRegion}")`);
   const dynamoDbEndpoint = r.url('DYNAMODB_ENDPOINT');
   return {
     storage,
     tableName,
     region,
+    tableRegion,
     ...(dynamoDbEndpoint ? { dynamoDbEndpoint } : {}),
     logLevel: r.oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
     connectionTtlGraceSeconds: r.int('CONNECTION_TTL_GRACE_SECONDS', 600, 0, 86_400),

@@ -50,7 +50,7 @@ export function createContainer(config: CoreConfig, overrides: ContainerOverride
   c.register<Clock>(CLOCK, { useValue: overrides.clock ?? new SystemClock() });
   c.register<DynamoDBDocumentClient>(
     DYNAMODB_DOCUMENT_CLIENT,
-    once(() => createDynamoDbDocumentClient({ region: config.region, ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}) })),
+    once(() => createDynamoDbDocumentClient({ region: config.tableRegion, ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}) })),
   );
 
   const memory = config.storage === 'memory';

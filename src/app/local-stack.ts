@@ -61,7 +61,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
         stops.push(() => local.stop());
         dynamoDbEndpoint = local.endpoint;
       }
-      const clientOptions = { region: config.region, endpoint: dynamoDbEndpoint, credentials: config.credentials };
+      const clientOptions = { region: config.tableRegion, endpoint: dynamoDbEndpoint, credentials: config.credentials };
       await ensureTable(createDynamoDbClient(clientOptions), config.tableName);
       const documents = createDynamoDbDocumentClient(clientOptions);
       overrides.connectionRepository = new DynamoDbConnectionRepository(documents, config.tableName);

@@ -76,6 +76,7 @@ describe('server configuration', () => {
       storage: 'dynamodb',
       tableName: 'socketpost',
       region: 'us-east-1',
+      tableRegion: 'us-east-1',
       logLevel: 'info',
       connectionTtlGraceSeconds: 600,
       notifyConcurrency: 32,
@@ -98,6 +99,14 @@ describe('server configuration', () => {
     })();
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual(['NOTIFY_API_KEYS is required: one or more comma-separated API keys']);
+  });
+
+  it('should read the table in TABLE_REGION when it differs from the region the service runs in', () => {
+    expect(loadServerConfig({ NOTIFY_API_KEYS: TEST_API_KEY, AWS_REGION: 'eu-west-1', TABLE_REGION: 'us-east-1' })).toMatchObject({
+      region: 'eu-west-1',
+      tableRegion: 'us-east-1',
+    });
+    expect(() => loadServerConfig({ NOTIFY_API_KEYS: TEST_API_KEY, TABLE_REGION: 'nowhere' })).toThrow(/TABLE_REGION/);
   });
 
   it('should refuse a DynamoDB endpoint that is not an http URL', () => {

@@ -7,6 +7,7 @@ export function coreConfig(overrides: Partial<CoreConfig> = {}): CoreConfig {
     storage: 'memory',
     tableName: 'socketpost-test',
     region: 'us-east-1',
+    tableRegion: 'us-east-1',
     logLevel: 'silent',
     connectionTtlGraceSeconds: 600,
     notifyConcurrency: 32,
