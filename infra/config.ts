@@ -14,6 +14,19 @@ export interface ManagementTarget {
   account?: string;
 }
 
+/**
+ * An existing connections table (created by another socketpost stack) that this stack records its
+ * connections in instead of creating its own: how an "edge" stack in another stage or region shares
+ * the main stack's table, so the main notify service sees its connections.
+ */
+export interface SharedTable {
+  tableName: string;
+  /** The table's region; may differ from the stack's (the Lambdas get it as TABLE_REGION). */
+  region: string;
+  /** Defaults to the stack's account. */
+  account?: string;
+}
+
 export interface JwtSettings {
   jwksUrl: string;
   issuer: string;
@@ -44,6 +57,12 @@ export interface SocketpostConfig {
   managementTargets: ManagementTarget[];
   /** Create the account-wide API Gateway CloudWatch role (needed once per account and region). */
   manageApiGatewayAccount: boolean;
+  /** Record connections in this existing table instead of creating one. */
+  sharedTable?: SharedTable;
+  /** Deploy the REST notify service (VPC, Fargate, ALB, secret); false for an edge stack. */
+  notifyService: boolean;
+  /** Context keys that were given but have no effect in this deployment (reported as synth warnings). */
+  ignoredKeys: ContextKey[];
 }
 
 export interface NotifyServiceSettings {
@@ -110,7 +129,28 @@ export const CONTEXT_KEYS = [
   'apiKeysSecretArn',
   'managementTargets',
   'manageApiGatewayAccount',
+  'sharedTable',
+  'notifyService',
 ] as const;
+
+/** Keys that only configure the notify service: without it they have no effect. */
+const NOTIFY_ONLY_KEYS: readonly ContextKey[] = [
+  'internetFacing',
+  'certificateArn',
+  'allowedCidrs',
+  'minTasks',
+  'maxTasks',
+  'cpuTargetPercent',
+  'requestsPerTarget',
+  'taskCpu',
+  'taskMemoryMiB',
+  'containerArchitecture',
+  'natGateways',
+  'apiKeysSecretArn',
+  'managementTargets',
+];
+/** Keys that only configure a table this stack creates. */
+const OWN_TABLE_KEYS: readonly ContextKey[] = ['deletionProtection'];
 
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
@@ -123,6 +163,9 @@ const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 const API_ID = /^[a-z0-9]{1,64}$/;
 const ACCOUNT = /^\d{12}$/;
 const CIDR = /^(?:\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+/** DynamoDB's own rule for table names. */
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):table\/([A-Za-z0-9_.-]{3,255})$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** Fargate CPU units → allowed memory (MiB) range. */
 const FARGATE_MEMORY: Record<number, [number, number]> = {
@@ -141,6 +184,30 @@ class ContextParser {
   private raw(key: ContextKey): unknown {
     const value = this.read(key);
     return typeof value === 'string' ? value.trim() || undefined : (value ?? undefined);
+  }
+
+  given(key: ContextKey): boolean {
+    return this.raw(key) !== undefined;
+  }
+
+  /** A JSON object (cdk.json, or `-c key='{...}'`), or any other string as it is. */
+  objectOrString(key: ContextKey): Record<string, unknown> | string | undefined {
+    let value = this.raw(key);
+    if (value === undefined) return undefined;
+    if (typeof value === 'string') {
+      if (!value.startsWith('{')) return value;
+      try {
+        value = JSON.parse(value);
+      } catch {
+        this.problems.push(`${key} must be a JSON object (got ${JSON.stringify(value)})`);
+        return undefined;
+      }
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      this.problems.push(`${key} must be an object or a string (got ${JSON.stringify(value)})`);
+      return undefined;
+    }
+    return value as Record<string, unknown>;
   }
 
   string(key: ContextKey, pattern?: RegExp): string | undefined {
@@ -241,9 +308,10 @@ export function readSocketpostConfig(read: ContextReader, defaultRegion?: string
   }
 
   const architecture = (p.string('containerArchitecture', /^(x86_64|arm64)$/) ?? 'x86_64') as ContainerArchitecture;
+  const notifyService = p.bool('notifyService', true);
   const internetFacing = p.bool('internetFacing', false);
   const certificateArn = p.string('certificateArn', /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/);
-  if (internetFacing && !certificateArn) {
+  if (notifyService && internetFacing && !certificateArn) {
     p.problems.push('an internet-facing notify service needs certificateArn: API keys must not cross the internet in clear');
   }
   const allowedCidrs = p.array('allowedCidrs')?.map(String);
@@ -279,7 +347,15 @@ export function readSocketpostConfig(read: ContextReader, defaultRegion?: string
     },
     managementTargets: parseTargets(p),
     manageApiGatewayAccount: p.bool('manageApiGatewayAccount', true),
+    notifyService,
+    ignoredKeys: [],
   };
+  const sharedTable = parseSharedTable(p);
+  if (sharedTable) config.sharedTable = sharedTable;
+  // Not errors: a cdk.json shared by several stacks may set them for the ones that use them.
+  config.ignoredKeys = [...(notifyService ? [] : NOTIFY_ONLY_KEYS), ...(sharedTable ? OWN_TABLE_KEYS : [])].filter((key) =>
+    p.given(key),
+  );
   const ttlGrace = p.optionalInt('connectionTtlGraceSeconds', 0, 86_400);
   const concurrency = p.optionalInt('notifyConcurrency', 1, 1_000);
   const maxAttempts = p.optionalInt('notifyMaxAttempts', 1, 10);
@@ -309,4 +385,46 @@ function parseTargets(p: ContextParser): ManagementTarget[] {
     });
   });
   return targets;
+}
+
+/**
+ * `sharedTable` as a table ARN (`arn:aws:dynamodb:{region}:{account}:table/{name}`) or as an object
+ * `{ "tableName", "region", "account"? }`; every problem of the value is listed.
+ */
+function parseSharedTable(p: ContextParser): SharedTable | undefined {
+  const raw = p.objectOrString('sharedTable');
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'string') {
+    const match = TABLE_ARN.exec(raw);
+    if (!match) {
+      p.problems.push(
+        `sharedTable must be a DynamoDB table ARN (arn:aws:dynamodb:{region}:{account}:table/{name}) or {"tableName","region","account"?} (got ${JSON.stringify(raw)})`,
+      );
+      return undefined;
+    }
+    return { region: match[1]!, account: match[2]!, tableName: match[3]! };
+  }
+
+  const before = p.problems.length;
+  const { tableName, region, account } = raw;
+  for (const field of Object.keys(raw)) {
+    if (!['tableName', 'region', 'account'].includes(field)) {
+      p.problems.push(`sharedTable.${field} is not a known field (tableName, region, account)`);
+    }
+  }
+  if (typeof tableName !== 'string' || !TABLE_NAME.test(tableName)) {
+    p.problems.push(`sharedTable.tableName must be 3–255 characters of A-Z a-z 0-9 _ . - (got ${JSON.stringify(tableName)})`);
+  }
+  if (typeof region !== 'string' || !REGION.test(region)) {
+    p.problems.push(`sharedTable.region must be the table's region, such as us-east-1 (got ${JSON.stringify(region)})`);
+  }
+  if (account !== undefined && (typeof account !== 'string' || !ACCOUNT.test(account))) {
+    p.problems.push(`sharedTable.account must be a 12-digit account id (got ${JSON.stringify(account)})`);
+  }
+  if (p.problems.length > before) return undefined;
+  return {
+    tableName: tableName as string,
+    region: region as string,
+    ...(account !== undefined ? { account: account as string } : {}),
+  };
 }

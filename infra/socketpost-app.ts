@@ -20,10 +20,21 @@ export function buildSocketpostApp(app: App, defaultRegion?: string): Socketpost
     stackName: config.stackName,
     // Region only: the account is whatever the deploying credentials belong to, and no lookup is needed.
     env: { region: config.region },
-    description: `socketpost (${config.stage}): WebSocket API, connection table and notify service`,
+    description: describe(config),
   });
   Tags.of(stack).add('project', 'socketpost');
   Tags.of(stack).add('stage', config.stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return { app, config, stack };
+}
+
+function describe(config: SocketpostConfig): string {
+  const { sharedTable } = config;
+  const parts = [
+    'WebSocket API',
+    sharedTable ? `connections recorded in the shared table ${sharedTable.tableName} (${sharedTable.region})` : 'connection table',
+    ...(config.notifyService ? ['notify service'] : []),
+  ];
+  const last = parts.pop()!;
+  return `socketpost (${config.stage}): ${parts.join(', ')} and ${last}`;
 }

@@ -12,19 +12,21 @@ import { HANDLERS } from './paths.js';
 
 export interface SocketpostStackProps extends StackProps {
   config: SocketpostConfig;
-  /** Bring your own VPC (needs private subnets with egress in 2 AZs); one is created otherwise. */
+  /** Bring your own VPC (needs private subnets with egress in 2 AZs); one is created otherwise. Unused without the notify service. */
   vpc?: IVpc;
 }
 
 /**
  * socketpost in one stack: WebSocket API + Lambdas (connect/disconnect/default + authorizer), the
- * connections table, and the REST notify service on Fargate.
+ * connections table, and the REST notify service on Fargate. An "edge" stack (`sharedTable` +
+ * `notifyService: false`) is the API and Lambdas only, recording into another stack's table.
  */
 export class SocketpostStack extends Stack {
   readonly table: ConnectionsTable;
   readonly gateway: WebSocketGateway;
   readonly functions: Record<keyof typeof HANDLERS, NodeFunction>;
-  readonly notify: NotifyService;
+  /** Undefined in an edge stack (`notifyService: false`). */
+  readonly notify: NotifyService | undefined;
 
   constructor(scope: Construct, id: string, props: SocketpostStackProps) {
     super(scope, id, props);
@@ -36,12 +38,22 @@ export class SocketpostStack extends Stack {
       );
     }
 
-    this.table = new ConnectionsTable(this, 'Connections', { deletionProtection: config.deletionProtection });
+    if (config.ignoredKeys.length > 0) {
+      Annotations.of(this).addWarningV2(
+        'socketpost:ignoredContext',
+        `These settings have no effect in this stack (no notify service, or a shared table): ${config.ignoredKeys.join(', ')}.`,
+      );
+    }
+
+    this.table = new ConnectionsTable(this, 'Connections', {
+      deletionProtection: config.deletionProtection,
+      ...(config.sharedTable ? { shared: config.sharedTable } : {}),
+    });
 
     // One environment for every socketpost process; AWS_REGION is Lambda's own and never set here.
     const environment: Record<string, string> = {
       STORAGE: 'dynamodb',
-      TABLE_NAME: this.table.table.tableName,
+      ...this.table.environment,
       LOG_LEVEL: config.logLevel,
       ...(config.connectionTtlGraceSeconds !== undefined
         ? { CONNECTION_TTL_GRACE_SECONDS: String(config.connectionTtlGraceSeconds) }
@@ -85,19 +97,21 @@ export class SocketpostStack extends Stack {
     });
 
     // Least privilege: the table only for the functions that store connections; posting only for $default.
-    this.table.table.grantReadWriteData(this.functions.connect.role);
-    this.table.table.grantReadWriteData(this.functions.disconnect.role);
+    this.table.grantConnections(this.functions.connect.role);
+    this.table.grantConnections(this.functions.disconnect.role);
     grantManageConnections(this.functions.default.role, [this.gateway.ref], ['POST']);
 
     const targets: ApiStageRef[] = [this.gateway.ref, ...config.managementTargets];
-    this.notify = new NotifyService(this, 'Notify', {
-      settings: config.notify,
-      table: this.table.table,
-      managementTargets: targets,
-      environment,
-      logRetention: config.logRetentionDays,
-      ...(props.vpc ? { vpc: props.vpc } : {}),
-    });
+    this.notify = config.notifyService
+      ? new NotifyService(this, 'Notify', {
+          settings: config.notify,
+          table: this.table.table,
+          managementTargets: targets,
+          environment,
+          logRetention: config.logRetentionDays,
+          ...(props.vpc ? { vpc: props.vpc } : {}),
+        })
+      : undefined;
 
     new CfnOutput(this, 'WebSocketUrl', {
       value: this.gateway.stage.url,
@@ -109,13 +123,20 @@ export class SocketpostStack extends Stack {
     });
     new CfnOutput(this, 'WebSocketApiId', { value: this.gateway.api.apiId });
     new CfnOutput(this, 'StageName', { value: this.gateway.stage.stageName });
-    new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'TableName', {
+      value: this.table.tableName,
+      ...(config.sharedTable ? { description: `Shared table in ${config.sharedTable.region}, owned by another stack` } : {}),
+    });
+    if (this.notify) this.addNotifyOutputs(this.notify);
+  }
+
+  private addNotifyOutputs(notify: NotifyService): void {
     new CfnOutput(this, 'NotifyServiceUrl', {
-      value: this.notify.url,
+      value: notify.url,
       description: 'REST notify service (internal ALB unless internetFacing)',
     });
     new CfnOutput(this, 'NotifyApiKeysSecretArn', {
-      value: this.notify.apiKeys.secretArn,
+      value: notify.apiKeys.secretArn,
       description: 'Secrets Manager secret holding the comma-separated notify API keys',
     });
   }

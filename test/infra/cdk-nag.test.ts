@@ -1,19 +1,11 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE_CONTEXT, resourcesGranted, synthesize, type Synthesized } from './synth-fixture.js';
+import { BASE_CONTEXT, nagFindings as findings, resourcesGranted, synthesize, type Synthesized } from './synth-fixture.js';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
-
-function findings(scope: IConstruct): string[] {
-  const report = new AwsSolutionsChecks(scope).validateScope(scope);
-  return report.violations.flatMap((v) =>
-    v.violatingResources.map((r) => `${v.ruleName} (${v.severity ?? 'error'}) at ${r.constructPath ?? r.resourceLogicalId}`),
-  );
-}
 
 /** Every `Validations.of(x).acknowledge()` in the tree, with the path it was made on. */
 function acknowledgements(scope: IConstruct): { path: string; id: string; reason: string }[] {

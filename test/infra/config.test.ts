@@ -90,4 +90,61 @@ describe('deployment settings from CDK context', () => {
     expect(problemsOf({ minTasks: 5, maxTasks: 4 })).toEqual([expect.stringMatching(/^maxTasks \(4\) must be at least minTasks \(5\)/)]);
     expect(() => read({})).toThrow(/region is required/);
   });
+
+  describe('sharedTable and notifyService (edge stacks)', () => {
+    it('should deploy the notify service and create a table unless told otherwise', () => {
+      const config = read(JWT, 'eu-west-1');
+      expect(config.notifyService).toBe(true);
+      expect(config.sharedTable).toBeUndefined();
+      expect(config.ignoredKeys).toEqual([]);
+    });
+
+    it('should read sharedTable from a table ARN', () => {
+      const config = read({ sharedTable: 'arn:aws:dynamodb:us-east-1:123456789012:table/socketpost-prod-Table1', notifyService: 'false' }, 'eu-west-1');
+      expect(config.sharedTable).toEqual({ tableName: 'socketpost-prod-Table1', region: 'us-east-1', account: '123456789012' });
+      expect(config.notifyService).toBe(false);
+    });
+
+    it('should read sharedTable from a JSON object given on the command line, the account being optional', () => {
+      const config = read({ sharedTable: '{"tableName":"socketpost-prod-Table1","region":"us-east-1"}' }, 'eu-west-1');
+      expect(config.sharedTable).toEqual({ tableName: 'socketpost-prod-Table1', region: 'us-east-1' });
+    });
+
+    it('should list every problem of a bad sharedTable object at once', () => {
+      expect(problemsOf({ sharedTable: { tableName: 'x', region: 'nowhere', account: '12', table: 'socketpost' } })).toEqual([
+        'sharedTable.table is not a known field (tableName, region, account)',
+        expect.stringMatching(/^sharedTable\.tableName must be 3–255 characters .*\(got "x"\)$/),
+        expect.stringMatching(/^sharedTable\.region must be the table's region.*\(got "nowhere"\)$/),
+        expect.stringMatching(/^sharedTable\.account must be a 12-digit account id \(got "12"\)$/),
+      ]);
+      expect(problemsOf({ sharedTable: { tableName: 'socketpost-prod' } })).toEqual([
+        expect.stringMatching(/^sharedTable\.region must be the table's region.*\(got undefined\)$/),
+      ]);
+    });
+
+    it('should refuse a sharedTable that is neither a table ARN nor an object, next to other problems', () => {
+      expect(problemsOf({ sharedTable: 'arn:aws:s3:::bucket', notifyService: 'maybe' })).toEqual([
+        expect.stringMatching(/^notifyService must be true or false/),
+        expect.stringMatching(/^sharedTable must be a DynamoDB table ARN .*\(got "arn:aws:s3:::bucket"\)$/),
+      ]);
+      expect(problemsOf({ sharedTable: '{"tableName":' })).toEqual([expect.stringMatching(/^sharedTable must be a JSON object/)]);
+      expect(problemsOf({ sharedTable: ['socketpost'] })).toEqual([expect.stringMatching(/^sharedTable must be an object or a string/)]);
+    });
+
+    it('should report notify and own-table settings as ignored, not as errors, in an edge stack', () => {
+      const config = read(
+        {
+          ...JWT,
+          notifyService: false,
+          sharedTable: 'arn:aws:dynamodb:us-east-1:123456789012:table/socketpost-prod-Table1',
+          internetFacing: 'true', // no certificate: only a problem when the service exists
+          managementTargets: [{ apiId: 'abc123', stage: 'prod' }],
+          deletionProtection: 'false',
+        },
+        'eu-west-1',
+      );
+      expect(config.ignoredKeys).toEqual(['internetFacing', 'managementTargets', 'deletionProtection']);
+    });
+  });
 });
+

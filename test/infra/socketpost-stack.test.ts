@@ -208,7 +208,7 @@ describe('socketpost CDK stack', { timeout: 120_000 }, () => {
     });
 
     it('should let the notify task POST, GET and DELETE on its own stage and on every extra target', () => {
-      const statements = policyStatementsOf(logicalIdOf(s.stack.notify.service.taskDefinition.taskRole as never));
+      const statements = policyStatementsOf(logicalIdOf(s.stack.notify!.service.taskDefinition.taskRole as never));
       const manage = statements.filter((st) => st.Action === 'execute-api:ManageConnections');
       expect(manage).toHaveLength(1);
       const own = `arn:\${AWS::Partition}:execute-api:eu-west-1:\${AWS::AccountId}:\${${apiRef.Ref}}/dev`;
@@ -230,7 +230,7 @@ describe('socketpost CDK stack', { timeout: 120_000 }, () => {
         connect: logicalIdOf(s.stack.functions.connect.role),
         disconnect: logicalIdOf(s.stack.functions.disconnect.role),
         default: logicalIdOf(s.stack.functions.default.role),
-        notify: logicalIdOf(s.stack.notify.service.taskDefinition.taskRole as never),
+        notify: logicalIdOf(s.stack.notify!.service.taskDefinition.taskRole as never),
       };
       for (const [name, roleId] of Object.entries(roleIds)) {
         const dynamo = policyStatementsOf(roleId).filter((st) => JSON.stringify(st.Action).includes('dynamodb:'));
@@ -300,7 +300,7 @@ describe('socketpost CDK stack', { timeout: 120_000 }, () => {
     it('should inject the API keys from Secrets Manager and never as plain environment', () => {
       const [[, task]] = ofType('AWS::ECS::TaskDefinition') as [[string, Resource]];
       const [container] = task.Properties.ContainerDefinitions as Record<string, unknown>[];
-      const secretId = logicalIdOf(s.stack.notify.apiKeys as never);
+      const secretId = logicalIdOf(s.stack.notify!.apiKeys as never);
       expect(container!.Secrets).toEqual([{ Name: 'NOTIFY_API_KEYS', ValueFrom: { Ref: secretId } }]);
       expect(resources[secretId]?.Type).toBe('AWS::SecretsManager::Secret');
       const env = container!.Environment as { Name: string; Value: unknown }[];
@@ -337,7 +337,7 @@ describe('socketpost CDK stack', { timeout: 120_000 }, () => {
         Matcher: { HttpCode: '200' },
       });
       s.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP' });
-      const albSg = logicalIdOf(s.stack.notify.loadBalancer.connections.securityGroups[0] as never);
+      const albSg = logicalIdOf(s.stack.notify!.loadBalancer.connections.securityGroups[0] as never);
       const ingress = (resources[albSg]?.Properties.SecurityGroupIngress ?? []) as Record<string, unknown>[];
       expect(ingress).toEqual([expect.objectContaining({ CidrIp: '10.40.0.0/16', FromPort: 80, ToPort: 80 })]);
     });

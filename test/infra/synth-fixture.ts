@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
 import { buildSocketpostApp, type SocketpostApp } from '../../infra/socketpost-app.js';
 
 export interface Synthesized extends SocketpostApp {
@@ -50,5 +52,13 @@ export function resourcesGranted(template: Template, action: string): string[] {
     (p.Properties.PolicyDocument.Statement as { Action: unknown; Effect: string; Resource: unknown }[])
       .filter((st) => st.Effect === 'Allow' && [st.Action].flat().includes(action))
       .flatMap((st) => [st.Resource].flat().map(flat)),
+  );
+}
+
+/** cdk-nag AwsSolutions findings left after the acknowledgements, as `rule (severity) at path`. */
+export function nagFindings(scope: IConstruct): string[] {
+  const report = new AwsSolutionsChecks(scope).validateScope(scope);
+  return report.violations.flatMap((v) =>
+    v.violatingResources.map((r) => `${v.ruleName} (${v.severity ?? 'error'}) at ${r.constructPath ?? r.resourceLogicalId}`),
   );
 }
