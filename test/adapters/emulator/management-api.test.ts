@@ -9,7 +9,7 @@ import { startApiGatewayEmulator, type ApiGatewayEmulator } from '../../../src/a
 import type { WebSocketEvent } from '../../../src/adapters/lambda/lambda-events.js';
 import { openSocket, type TestSocket } from '../../support/ws-client.js';
 import { CREDENTIALS, EventLog, REGION, gate, managementClient } from './fixtures.js';
-import { signedRequest } from './signed-request.js';
+import { signedRequest, type RawResponse, type SignedRequestOptions } from './signed-request.js';
 
 /** Ids with every character that needs URL-encoding: `/`, `+` and `=`. */
 let idCounter = 0;
@@ -25,8 +25,29 @@ async function sdkError(promise: Promise<unknown>): Promise<{ name: string; stat
   throw new Error('the call succeeded');
 }
 
+function expectInvalidSignature(answer: RawResponse): void {
+  expect(answer.status).toBe(403);
+  expect(answer.headers['x-amzn-errortype']).toBe('InvalidSignatureException');
+}
+
+async function closeSocket(socket: TestSocket): Promise<void> {
+  socket.ws.close(1000);
+  await socket.closed();
+}
+
 describe('API Gateway emulator management API', () => {
   const log = new EventLog();
+  /** A POST of `x` to a dev connection, signed the AWS way with the test credentials; `overrides` change one thing. */
+  const postSigned = (connectionId: string, overrides: Partial<SignedRequestOptions> = {}) =>
+    signedRequest({
+      port: emulator.port,
+      method: 'POST',
+      path: `/dev/@connections/${encodeURIComponent(connectionId)}`,
+      body: 'x',
+      region: REGION,
+      credentials: CREDENTIALS,
+      ...overrides,
+    });
   const connectGates = new Map<string, Promise<void>>();
   let emulator: ApiGatewayEmulator;
   let dev: ApiGatewayManagementApiClient;
@@ -71,8 +92,7 @@ describe('API Gateway emulator management API', () => {
     const answer = await dev.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: '{"hello":"alice"}' }));
     expect(answer.$metadata.httpStatusCode).toBe(200);
     expect(await socket.nextMessage()).toBe('{"hello":"alice"}');
-    socket.ws.close(1000);
-    await socket.closed();
+    await closeSocket(socket);
   });
 
   it('should deliver bytes that are not UTF-8 as a binary frame', async () => {
@@ -82,8 +102,7 @@ describe('API Gateway emulator management API', () => {
     const received = await socket.nextMessage();
     expect(Buffer.isBuffer(received)).toBe(true);
     expect([...(received as Buffer)]).toEqual([...bytes]);
-    socket.ws.close(1000);
-    await socket.closed();
+    await closeSocket(socket);
   });
 
   it('should describe a connection through GetConnection', async () => {
@@ -93,8 +112,7 @@ describe('API Gateway emulator management API', () => {
     expect(info.ConnectedAt?.getTime()).toBe(connectedAt);
     expect(info.Identity).toEqual({ SourceIp: '127.0.0.1', UserAgent: 'mgmt-test/2.0' });
     expect(info.LastActiveAt).toBeInstanceOf(Date);
-    socket.ws.close(1000);
-    await socket.closed();
+    await closeSocket(socket);
   });
 
   it('should close the socket with 1000 and run $disconnect on DeleteConnection', async () => {
@@ -114,8 +132,7 @@ describe('API Gateway emulator management API', () => {
     // The same post through the connection's own stage goes through.
     await dev.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: 'y' }));
     expect(await socket.nextMessage()).toBe('y');
-    socket.ws.close(1000);
-    await socket.closed();
+    await closeSocket(socket);
   });
 
   it('should answer 403 ForbiddenException through a stage that is not deployed', async () => {
@@ -124,8 +141,7 @@ describe('API Gateway emulator management API', () => {
     const error = await sdkError(staging.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: 'x' })));
     staging.destroy();
     expect(error).toEqual({ name: 'ForbiddenException', status: 403 });
-    socket.ws.close(1000);
-    await socket.closed();
+    await closeSocket(socket);
   });
 
   it('should answer 410 GoneException for a closed connection and for an unknown one', async () => {
@@ -157,8 +173,7 @@ describe('API Gateway emulator management API', () => {
     const socket = await opening;
     await dev.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: 'now' }));
     expect(await socket.nextMessage()).toBe('now');
-    socket.ws.close(1000);
-    await socket.closed();
+    await closeSocket(socket);
   });
 
   it('should answer 413 PayloadTooLargeException to a post over 131072 bytes and deliver one of exactly 131072', async () => {
@@ -167,26 +182,16 @@ describe('API Gateway emulator management API', () => {
     expect(error).toEqual({ name: 'PayloadTooLargeException', status: 413 });
     await dev.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: 'b'.repeat(131_072) }));
     expect(String(await socket.nextMessage()).length).toBe(131_072);
-    socket.ws.close(1000);
-    await socket.closed();
+    await closeSocket(socket);
   });
 
   it('should answer 403 Missing Authentication Token to a request without SigV4', async () => {
     const { socket, connectionId } = await connect();
-    const answer = await signedRequest({
-      port: emulator.port,
-      method: 'POST',
-      path: `/dev/@connections/${encodeURIComponent(connectionId)}`,
-      body: 'unsigned',
-      region: REGION,
-      credentials: CREDENTIALS,
-      sign: false,
-    });
+    const answer = await postSigned(connectionId, { body: 'unsigned', sign: false });
     expect(answer.status).toBe(403);
     expect(answer.headers['x-amzn-errortype']).toBe('ForbiddenException');
     expect(JSON.parse(answer.body)).toEqual({ message: 'Missing Authentication Token' });
-    socket.ws.close(1000);
-    await socket.closed();
+    await closeSocket(socket);
   });
 
   it('should reject a request whose signature was made with another secret with 403 InvalidSignatureException', async () => {
@@ -195,8 +200,7 @@ describe('API Gateway emulator management API', () => {
     const error = await sdkError(wrong.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: 'x' })));
     wrong.destroy();
     expect(error).toEqual({ name: 'InvalidSignatureException', status: 403 });
-    socket.ws.close(1000);
-    await socket.closed();
+    await closeSocket(socket);
   });
 
   it('should reject an unknown access key with 403 UnrecognizedClientException', async () => {
@@ -208,78 +212,35 @@ describe('API Gateway emulator management API', () => {
 
   it('should reject a request signed for another region with 403 InvalidSignatureException', async () => {
     const { socket, connectionId } = await connect();
-    const answer = await signedRequest({
-      port: emulator.port,
-      method: 'POST',
-      path: `/dev/@connections/${encodeURIComponent(connectionId)}`,
-      body: 'x',
-      region: 'us-east-1',
-      credentials: CREDENTIALS,
-    });
-    expect(answer.status).toBe(403);
-    expect(answer.headers['x-amzn-errortype']).toBe('InvalidSignatureException');
-    socket.ws.close(1000);
-    await socket.closed();
+    expectInvalidSignature(await postSigned(connectionId, { region: 'us-east-1' }));
+    await closeSocket(socket);
   });
 
   it('should reject a client that does not URI-encode the path a second time when signing', async () => {
     const { socket, connectionId } = await connect();
-    const path = `/dev/@connections/${encodeURIComponent(connectionId)}`;
-    const common = { port: emulator.port, method: 'POST', path, body: 'x', region: REGION, credentials: CREDENTIALS };
-    const wrong = await signedRequest({ ...common, uriEscapePath: false });
-    expect(wrong.status).toBe(403);
-    expect(wrong.headers['x-amzn-errortype']).toBe('InvalidSignatureException');
+    expectInvalidSignature(await postSigned(connectionId, { uriEscapePath: false }));
     // The same request signed the AWS way passes, so only the path encoding made the difference.
-    const right = await signedRequest(common);
+    const right = await postSigned(connectionId);
     expect(right.status).toBe(200);
     expect(await socket.nextMessage()).toBe('x');
-    socket.ws.close(1000);
-    await socket.closed();
+    await closeSocket(socket);
   });
 
   it('should reject a client that signs the encoded id but sends = and + unencoded', async () => {
     const { socket, connectionId } = await connect();
     const [head, tail] = connectionId.split('/') as [string, string];
-    const answer = await signedRequest({
-      port: emulator.port,
-      method: 'POST',
-      path: `/dev/@connections/${encodeURIComponent(connectionId)}`,
-      sentPath: `/dev/@connections/${head}%2F${tail}`,
-      body: 'x',
-      region: REGION,
-      credentials: CREDENTIALS,
-    });
-    expect(answer.status).toBe(403);
-    expect(answer.headers['x-amzn-errortype']).toBe('InvalidSignatureException');
-    socket.ws.close(1000);
-    await socket.closed();
+    expectInvalidSignature(await postSigned(connectionId, { sentPath: `/dev/@connections/${head}%2F${tail}` }));
+    await closeSocket(socket);
   });
 
   it('should reject a body that differs from the one that was signed', async () => {
     const { socket, connectionId } = await connect();
-    const answer = await signedRequest({
-      port: emulator.port,
-      method: 'POST',
-      path: `/dev/@connections/${encodeURIComponent(connectionId)}`,
-      body: 'signed text',
-      sentBody: 'forged text',
-      region: REGION,
-      credentials: CREDENTIALS,
-    });
-    expect(answer.status).toBe(403);
-    expect(answer.headers['x-amzn-errortype']).toBe('InvalidSignatureException');
-    socket.ws.close(1000);
-    await socket.closed();
+    expectInvalidSignature(await postSigned(connectionId, { body: 'signed text', sentBody: 'forged text' }));
+    await closeSocket(socket);
   });
 
   it('should answer errors with x-amzn-ErrorType and a JSON message body', async () => {
-    const answer = await signedRequest({
-      port: emulator.port,
-      method: 'GET',
-      path: `/dev/@connections/${encodeURIComponent('NeverSeenAbcde0=')}`,
-      region: REGION,
-      credentials: CREDENTIALS,
-    });
+    const answer = await postSigned('NeverSeenAbcde0=', { method: 'GET', body: undefined });
     expect(answer.status).toBe(410);
     expect(answer.headers['x-amzn-errortype']).toBe('GoneException');
     expect(answer.headers['content-type']).toBe('application/json');
