@@ -32,6 +32,8 @@ export interface ContainerOverrides {
   logger?: Logger;
   /** Jitter source for retries. */
   random?: () => number;
+  /** Static AWS credentials for the SDK clients (the local stack); the default provider chain otherwise. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /**
@@ -50,7 +52,13 @@ export function createContainer(config: CoreConfig, overrides: ContainerOverride
   c.register<Clock>(CLOCK, { useValue: overrides.clock ?? new SystemClock() });
   c.register<DynamoDBDocumentClient>(
     DYNAMODB_DOCUMENT_CLIENT,
-    once(() => createDynamoDbDocumentClient({ region: config.tableRegion, ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}) })),
+    once(() =>
+      createDynamoDbDocumentClient({
+        region: config.tableRegion,
+        ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}),
+        ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
+      }),
+    ),
   );
 
   const memory = config.storage === 'memory';
@@ -70,7 +78,7 @@ export function createContainer(config: CoreConfig, overrides: ContainerOverride
   );
   c.register<ConnectionMessenger>(
     CONNECTION_MESSENGER,
-    once(() => new ApiGatewayConnectionMessenger(), overrides.messenger),
+    once(() => new ApiGatewayConnectionMessenger(overrides.credentials ? { credentials: overrides.credentials } : {}), overrides.messenger),
   );
 
   c.register(RegisterEndpointUseCase, once((d) => new RegisterEndpointUseCase(d.resolve(ENDPOINT_REGISTRY), config.region)));

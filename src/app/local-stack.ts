@@ -1,10 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
-import { ApiGatewayConnectionMessenger } from '../adapters/api-gateway/api-gateway-connection.messenger.js';
 import { issueLocalToken } from '../adapters/auth/jose-token.issuer.js';
 import { JoseTokenVerifier } from '../adapters/auth/jose-token.verifier.js';
-import { createDynamoDbClient, createDynamoDbDocumentClient } from '../adapters/dynamodb/dynamodb.client.js';
-import { DynamoDbConnectionRepository } from '../adapters/dynamodb/dynamodb-connection.repository.js';
-import { DynamoDbEndpointRegistry } from '../adapters/dynamodb/dynamodb-endpoint.registry.js';
+import { createDynamoDbClient } from '../adapters/dynamodb/dynamodb.client.js';
 import { ensureTable } from '../adapters/dynamodb/dynamodb-table.js';
 import { startApiGatewayEmulator, type ApiGatewayEmulator } from '../adapters/emulator/api-gateway-emulator.js';
 import { createAuthorizerHandler } from '../adapters/lambda/authorizer.handler.js';
@@ -16,7 +13,6 @@ import { AnswerClientMessageUseCase } from '../domain/use-cases/answer-client-me
 import { AuthorizeConnectionUseCase } from '../domain/use-cases/authorize-connection.use-case.js';
 import { RecordConnectionUseCase } from '../domain/use-cases/record-connection.use-case.js';
 import { RemoveConnectionUseCase } from '../domain/use-cases/remove-connection.use-case.js';
-import type { ContainerOverrides } from './container.js';
 import { createContainer } from './container.js';
 import type { LocalStackConfig } from './config.js';
 import { startNotifyService, type RunningNotifyService } from './notify-service.js';
@@ -46,10 +42,6 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
   };
   try {
     const pino = createPinoLogger({ level: config.logLevel });
-    const overrides: ContainerOverrides = {
-      logger: pino,
-      messenger: new ApiGatewayConnectionMessenger({ credentials: config.credentials }),
-    };
 
     let dynamoDbEndpoint: string | undefined;
     if (config.storage === 'dynamodb') {
@@ -61,14 +53,16 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
         stops.push(() => local.stop());
         dynamoDbEndpoint = local.endpoint;
       }
-      const clientOptions = { region: config.tableRegion, endpoint: dynamoDbEndpoint, credentials: config.credentials };
-      await ensureTable(createDynamoDbClient(clientOptions), config.tableName);
-      const documents = createDynamoDbDocumentClient(clientOptions);
-      overrides.connectionRepository = new DynamoDbConnectionRepository(documents, config.tableName);
-      overrides.endpointRegistry = new DynamoDbEndpointRegistry(documents, config.tableName);
+      const admin = createDynamoDbClient({ region: config.tableRegion, endpoint: dynamoDbEndpoint, credentials: config.credentials });
+      await ensureTable(admin, config.tableName);
+      admin.destroy();
     }
 
-    const container = createContainer(config, overrides);
+    // The same composition root as in AWS; only the endpoint and the local credentials differ.
+    const container = createContainer(
+      { ...config, ...(dynamoDbEndpoint ? { dynamoDbEndpoint } : {}) },
+      { logger: pino, credentials: config.credentials },
+    );
     const verifier = new JoseTokenVerifier({ secret: config.jwtSecret });
     const emulator = await startApiGatewayEmulator(
       {
