@@ -1,3 +1,6 @@
+import { AWS_REGION_PATTERN } from '../domain/model/management-endpoint.js';
+import { STAGE_NAME_PATTERN } from '../adapters/emulator/emulator-options.js';
+
 /**
  * The one place that reads `process.env`. Every variable is validated at start; one error lists every
  * missing or bad variable at once.
@@ -52,7 +55,6 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 /** API keys shorter than this are refused: they would be guessable. */
 export const MIN_API_KEY_LENGTH = 16;
@@ -125,9 +127,9 @@ function readCore(r: Reader): CoreConfig {
   const tableName = r.string('TABLE_NAME', 'socketpost');
   r.check(TABLE_NAME.test(tableName), `TABLE_NAME must be 3–255 characters of A-Z a-z 0-9 _ . - (got "${tableName}")`);
   const region = r.string('AWS_REGION', r.optional('AWS_DEFAULT_REGION') ?? 'us-east-1');
-  r.check(REGION.test(region), `AWS_REGION must be an AWS region such as eu-west-1 (got "${region}")`);
+  r.check(AWS_REGION_PATTERN.test(region), `AWS_REGION must be an AWS region such as eu-west-1 (got "${region}")`);
   const tableRegion = r.string('TABLE_REGION', region);
-  r.check(REGION.test(tableRegion), `TABLE_REGION must be an AWS region such as eu-west-1 (got "${tableRegion}")`);
+  r.check(AWS_REGION_PATTERN.test(tableRegion), `TABLE_REGION must be an AWS region such as eu-west-1 (got "${tableRegion}")`);
   const dynamoDbEndpoint = r.url('DYNAMODB_ENDPOINT');
   return {
     storage,
@@ -235,7 +237,7 @@ export function loadLocalStackConfig(env: Env = process.env): LocalStackConfig {
     .map((s) => s.trim())
     .filter(Boolean);
   r.check(
-    wsStages.length > 0 && wsStages.every((s) => /^[A-Za-z0-9_-]{1,128}$/.test(s)),
+    wsStages.length > 0 && wsStages.every((s) => STAGE_NAME_PATTERN.test(s)),
     `WS_STAGES must be comma-separated stage names of A-Z a-z 0-9 _ - (got "${env.WS_STAGES}")`,
   );
   const wsApiId = r.string('WS_API_ID', 'a1b2c3d4e5');

@@ -61,13 +61,15 @@ export type ResolvedEmulatorOptions = Required<Omit<EmulatorOptions, 'maxNewConn
   maxNewConnectionsPerSecond: number | undefined;
 };
 
+/** Stage names of API Gateway: letters, digits, hyphens and underscores. */
+export const STAGE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
 export const DEFAULT_API_ID = 'a1b2c3d4e5';
 
 export function resolveEmulatorOptions(options: EmulatorOptions): ResolvedEmulatorOptions {
   if (options.stages.length === 0) throw new Error('the emulator needs at least one stage');
   for (const stage of options.stages) {
-    // Stage names of API Gateway: letters, digits, hyphens and underscores.
-    if (!/^[A-Za-z0-9_-]{1,128}$/.test(stage)) throw new Error(`invalid stage name: ${stage}`);
+    if (!STAGE_NAME_PATTERN.test(stage)) throw new Error(`invalid stage name: ${stage}`);
   }
   return {
     host: options.host ?? '127.0.0.1',

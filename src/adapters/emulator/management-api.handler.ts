@@ -4,6 +4,7 @@ import type { ResolvedEmulatorOptions } from './emulator-options.js';
 import { stageOf } from './handshake.handler.js';
 import { forbidden, gone, writeAwsError, writeSuccess, type AwsErrorReply } from './http-replies.js';
 import type { SigV4Verifier } from './sigv4.verifier.js';
+import { tryDecode } from './uri.js';
 
 type ManagementRoute =
   | { kind: 'connection'; stage: string; connectionId: string }
@@ -77,24 +78,17 @@ export class ManagementApiHandler {
 
 function parseRoute(rawPath: string): ManagementRoute {
   const stage = stageOf(rawPath);
-  if (stage !== undefined) return { kind: 'websocket-url', stage: safeDecode(stage) ?? stage };
+  if (stage !== undefined) return { kind: 'websocket-url', stage: tryDecode(stage) ?? stage };
   const segments = rawPath.split('/');
   if (segments.length !== 4 || segments[0] !== '') return { kind: 'none' };
   const [, rawStage, rawResource, rawId] = segments as [string, string, string, string];
-  const resource = safeDecode(rawResource);
-  const connectionId = safeDecode(rawId);
-  const routeStage = safeDecode(rawStage);
+  const resource = tryDecode(rawResource);
+  const connectionId = tryDecode(rawId);
+  const routeStage = tryDecode(rawStage);
   if (resource !== '@connections' || !connectionId || !routeStage) return { kind: 'none' };
   return { kind: 'connection', stage: routeStage, connectionId };
 }
 
-function safeDecode(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The whole body, or undefined when it passes `limit` bytes (the rest is drained, so the answer still goes out). */
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { forbidden, type AwsErrorReply } from './http-replies.js';
+import { tryDecode } from './uri.js';
 
 /** A request exactly as it reached the emulator: the path is still percent-encoded. */
 export interface ReceivedRequest {
@@ -136,21 +137,16 @@ function parseQuery(rawQuery: string): Record<string, string | string[]> {
   for (const pair of rawQuery.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
-    const key = safeDecode(eq < 0 ? pair : pair.slice(0, eq));
-    const value = safeDecode(eq < 0 ? '' : pair.slice(eq + 1));
+    const rawKey = eq < 0 ? pair : pair.slice(0, eq);
+    const key = tryDecode(rawKey) ?? rawKey;
+    const rawValue = eq < 0 ? '' : pair.slice(eq + 1);
+    const value = tryDecode(rawValue) ?? rawValue;
     const existing = query[key];
     query[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
   }
   return query;
 }
 
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
 
 function sameHex(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');

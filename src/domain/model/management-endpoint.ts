@@ -15,12 +15,14 @@ export interface ManagementEndpointProps extends EndpointLocation {
   region: string;
 }
 
+/** An AWS region name such as `eu-west-1` or `us-gov-west-1`. */
+export const AWS_REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+
 const EXECUTE_API_HOST = /^([a-z0-9]+)\.execute-api\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?$/;
 const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d{1,5})?$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::\d{1,5})?$/;
 const API_ID = /^[a-z0-9]{1,64}$/;
 const STAGE = /^[A-Za-z0-9_$-]{1,128}$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 
 /**
  * Value object: where to post to a connection. Built once at `$connect` from the connection's own
@@ -58,7 +60,7 @@ export class ManagementEndpoint implements ManagementEndpointProps {
       return new ManagementEndpoint(apiId, domainName, stage, `https://${domainName}/${stagePath}`, region);
     }
 
-    if (!REGION.test(defaultRegion)) throw new InvalidEndpointError(`region "${defaultRegion}" is not an AWS region`);
+    if (!AWS_REGION_PATTERN.test(defaultRegion)) throw new InvalidEndpointError(`region "${defaultRegion}" is not an AWS region`);
     if (LOOPBACK_HOST.test(domainName)) {
       return new ManagementEndpoint(apiId, domainName, stage, `http://${domainName}/${stagePath}`, defaultRegion);
     }
