@@ -12,7 +12,7 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error'] }],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration through src/app/config.ts only.' },
+        { object: 'process', property: 'env', message: 'Read configuration through src/app/config.ts only (the local kit: src/local/local-stack.config.ts).' },
       ],
     },
   },
@@ -21,11 +21,11 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },
   {
-    files: ['src/app/config.ts', 'test/**', 'infra/**', 'bench/**', 'vitest.config.ts'],
+    files: ['src/app/config.ts', 'src/local/local-stack.config.ts', 'test/**', 'infra/**', 'bench/**', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['src/app/local.ts', 'src/app/server.ts', 'src/app/token.ts', 'src/app/post.ts', 'bench/**', 'infra/**', 'test/**'],
+    files: ['src/local/local.ts', 'src/app/server.ts', 'src/local/token.ts', 'src/local/post.ts', 'bench/**', 'infra/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -1,9 +1,9 @@
 import { AWS_REGION_PATTERN } from '../domain/model/management-endpoint.js';
-import { STAGE_NAME_PATTERN } from '../adapters/emulator/emulator-options.js';
 
 /**
- * The one place that reads `process.env`. Every variable is validated at start; one error lists every
- * missing or bad variable at once.
+ * The one place that reads `process.env` for the service. Every variable is validated at start; one error
+ * lists every missing or bad variable at once. The local dev kit (`src/local`) reads its own variables
+ * through the same `EnvReader`.
  */
 
 export type StorageKind = 'dynamodb' | 'memory';
@@ -52,14 +52,15 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 /** API keys shorter than this are refused: they would be guessable. */
 export const MIN_API_KEY_LENGTH = 16;
 
-class Reader {
+/** Reads and validates variables, collecting every problem; `done()` throws one ConfigError listing them all. */
+export class EnvReader {
   readonly problems: string[] = [];
 
   constructor(private readonly env: Env) {}
@@ -122,7 +123,7 @@ class Reader {
   }
 }
 
-function readCore(r: Reader): CoreConfig {
+function readCore(r: EnvReader): CoreConfig {
   const storage = r.oneOf<StorageKind>('STORAGE', ['dynamodb', 'memory'], 'dynamodb');
   const tableName = r.string('TABLE_NAME', 'socketpost');
   r.check(TABLE_NAME.test(tableName), `TABLE_NAME must be 3–255 characters of A-Z a-z 0-9 _ . - (got "${tableName}")`);
@@ -146,7 +147,7 @@ function readCore(r: Reader): CoreConfig {
 
 /** Configuration of the REST notify service. */
 export function loadServerConfig(env: Env = process.env): ServerConfig {
-  const r = new Reader(env);
+  const r = new EnvReader(env);
   const core = readCore(r);
   const apiKeys = (env.NOTIFY_API_KEYS ?? '')
     .split(',')
@@ -169,13 +170,13 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
 
 /** Configuration shared by every Lambda handler (storage, region, notify tuning). */
 export function loadCoreConfig(env: Env = process.env): CoreConfig {
-  const r = new Reader(env);
+  const r = new EnvReader(env);
   return r.done(readCore(r));
 }
 
 /** Configuration of the `$connect` authorizer: how to verify the client's JWT. */
 export function loadAuthorizerConfig(env: Env = process.env): JwtConfig {
-  const r = new Reader(env);
+  const r = new EnvReader(env);
   const jwksUrl = r.url('JWT_JWKS_URL');
   const jwt: JwtConfig = {
     ...(r.optional('JWT_SECRET') ? { secret: r.optional('JWT_SECRET') } : {}),
@@ -191,72 +192,4 @@ export function loadAuthorizerConfig(env: Env = process.env): JwtConfig {
     r.check(!jwt.secret || jwt.secret.length >= 32, 'JWT_SECRET must be at least 32 characters');
   }
   return r.done(jwt);
-}
-
-/** Configuration of the local stack (`npm start`): every value has an embedded local default. */
-export interface LocalStackConfig extends ServerConfig {
-  /** Where the emulator listens (`WS_HOST`, `WS_PORT`). */
-  wsHost: string;
-  wsPort: number;
-  wsStages: string[];
-  wsApiId: string;
-  wsIdleTimeoutMs: number;
-  wsMaxDurationMs: number;
-  jwtSecret: string;
-  /** The local credentials: the SDK signs with them, the emulator verifies with them. */
-  credentials: { accessKeyId: string; secretAccessKey: string };
-  /** Key printed in the banner when NOTIFY_API_KEYS was not set. */
-  defaultApiKeyUsed: boolean;
-}
-
-export const LOCAL_DEFAULTS = {
-  apiKey: 'local-dev-key-not-for-production',
-  jwtSecret: 'socketpost-local-jwt-secret-not-for-production',
-  accessKeyId: 'AKIASOCKETPOSTLOCAL',
-  secretAccessKey: 'socketpost-local-secret-access-key',
-} as const;
-
-export function loadLocalStackConfig(env: Env = process.env): LocalStackConfig {
-  const defaultApiKeyUsed = !env.NOTIFY_API_KEYS?.trim();
-  const r = new Reader(env);
-  let server: ServerConfig | undefined;
-  try {
-    server = loadServerConfig({
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ...env,
-      NOTIFY_API_KEYS: defaultApiKeyUsed ? LOCAL_DEFAULTS.apiKey : env.NOTIFY_API_KEYS,
-    });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    r.problems.push(...error.problems);
-  }
-  const wsStages = r
-    .string('WS_STAGES', 'dev,prod')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  r.check(
-    wsStages.length > 0 && wsStages.every((s) => STAGE_NAME_PATTERN.test(s)),
-    `WS_STAGES must be comma-separated stage names of A-Z a-z 0-9 _ - (got "${env.WS_STAGES}")`,
-  );
-  const wsApiId = r.string('WS_API_ID', 'a1b2c3d4e5');
-  r.check(/^[a-z0-9]{1,64}$/.test(wsApiId), `WS_API_ID must be lowercase letters and digits (got "${wsApiId}")`);
-  const jwtSecret = r.string('JWT_SECRET', LOCAL_DEFAULTS.jwtSecret);
-  r.check(jwtSecret.length >= 32, 'JWT_SECRET must be at least 32 characters');
-  return r.done({
-    ...(server as ServerConfig),
-    wsHost: r.string('WS_HOST', '127.0.0.1'),
-    wsPort: r.int('WS_PORT', 3001, 0, 65_535),
-    wsStages,
-    wsApiId,
-    wsIdleTimeoutMs: r.int('WS_IDLE_TIMEOUT_MS', 10 * 60_000, 100, 24 * 3_600_000),
-    wsMaxDurationMs: r.int('WS_MAX_DURATION_MS', 2 * 3_600_000, 100, 24 * 3_600_000),
-    jwtSecret,
-    credentials: {
-      accessKeyId: r.string('AWS_ACCESS_KEY_ID', LOCAL_DEFAULTS.accessKeyId),
-      secretAccessKey: r.string('AWS_SECRET_ACCESS_KEY', LOCAL_DEFAULTS.secretAccessKey),
-    },
-    defaultApiKeyUsed,
-  });
 }

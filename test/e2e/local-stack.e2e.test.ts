@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { loadLocalStackConfig } from '../../src/app/config.js';
-import { startLocalStack, type LocalStack } from '../../src/app/local-stack.js';
+import { loadLocalStackConfig } from '../../src/local/local-stack.config.js';
+import { startLocalStack, type LocalStack } from '../../src/local/local-stack.js';
 import { dynamoDbEndpoint, freshTableName } from '../support/dynamodb-local.js';
 import { handshakeStatus, openSocket, type TestSocket } from '../support/ws-client.js';
 

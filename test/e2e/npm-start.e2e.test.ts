@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { issueLocalToken } from '../../src/adapters/auth/jose-token.issuer.js';
-import { LOCAL_DEFAULTS } from '../../src/app/config.js';
+import { LOCAL_DEFAULTS } from '../../src/local/local-stack.config.js';
 import { openSocket } from '../support/ws-client.js';
 
 const cwd = join(import.meta.dirname, '../..');

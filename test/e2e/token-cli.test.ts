@@ -4,11 +4,11 @@ import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { JoseTokenVerifier } from '../../src/adapters/auth/jose-token.verifier.js';
-import { LOCAL_DEFAULTS } from '../../src/app/config.js';
+import { LOCAL_DEFAULTS } from '../../src/local/local-stack.config.js';
 
 const run = promisify(execFile);
 const cwd = join(import.meta.dirname, '../..');
-const tokenCli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/app/token.ts', ...args], { cwd });
+const tokenCli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/local/token.ts', ...args], { cwd });
 
 describe('npm run token', () => {
   it('should print a JWT for the user that the local authorizer accepts, valid for --ttl seconds', async () => {

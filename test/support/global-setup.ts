@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../src/adapters/dynamodb/dynamodb-local.launcher.js';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../../src/local/dynamodb-local.launcher.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

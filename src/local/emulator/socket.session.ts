@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { WebSocket, type RawData } from 'ws';
 import type { Logger } from '../../ports/logger.js';
-import type { WebSocketHandler } from '../lambda/lambda-events.js';
+import type { WebSocketHandler } from '../../adapters/lambda/lambda-events.js';
 import type { ConnectionRegistry } from './connection.registry.js';
 import type { ConnectionChannel, EmulatedConnection } from './emulated-connection.js';
 import type { EmulatorHandlers, ResolvedEmulatorOptions } from './emulator-options.js';

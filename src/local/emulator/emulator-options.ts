@@ -1,5 +1,5 @@
 import type { Logger } from '../../ports/logger.js';
-import type { AuthorizerHandler, WebSocketHandler } from '../lambda/lambda-events.js';
+import type { AuthorizerHandler, WebSocketHandler } from '../../adapters/lambda/lambda-events.js';
 import { newAwsId } from './aws-ids.js';
 import { SilentLogger } from './silent.logger.js';
 

@@ -5,7 +5,7 @@ import {
   type ApiGatewayManagementApiClient,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiGatewayEmulator, type ApiGatewayEmulator } from '../../../src/adapters/emulator/api-gateway-emulator.js';
+import { startApiGatewayEmulator, type ApiGatewayEmulator } from '../../../src/local/emulator/api-gateway-emulator.js';
 import type { WebSocketEvent } from '../../../src/adapters/lambda/lambda-events.js';
 import { openSocket, type TestSocket } from '../../support/ws-client.js';
 import { CREDENTIALS, EventLog, REGION, gate, managementClient } from './fixtures.js';

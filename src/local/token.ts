@@ -1,5 +1,6 @@
 import { issueLocalToken } from '../adapters/auth/jose-token.issuer.js';
-import { ConfigError, loadLocalStackConfig } from './config.js';
+import { ConfigError } from '../app/config.js';
+import { loadLocalStackConfig } from './local-stack.config.js';
 
 /** `npm run token -- alice [--ttl 3600]`: prints a JWT that the local authorizer accepts. */
 async function main(argv: string[]): Promise<void> {

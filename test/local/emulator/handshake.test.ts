@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startApiGatewayEmulator, type ApiGatewayEmulator } from '../../../src/adapters/emulator/api-gateway-emulator.js';
+import { startApiGatewayEmulator, type ApiGatewayEmulator } from '../../../src/local/emulator/api-gateway-emulator.js';
 import type { WebSocketEvent, WebSocketResult } from '../../../src/adapters/lambda/lambda-events.js';
 import { HandshakeRefused, handshakeStatus, openSocket } from '../../support/ws-client.js';
 import { CREDENTIALS, EventLog, REGION, TOKENS, fixtureAuthorizer, headerValue } from './fixtures.js';

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, loadLocalStackConfig } from './config.js';
+import { ConfigError } from '../app/config.js';
+import { loadLocalStackConfig } from './local-stack.config.js';
 import { banner, startLocalStack } from './local-stack.js';
 
 /** `npm start`: the whole system on this machine, stopped by Ctrl-C / SIGTERM with nothing left behind. */

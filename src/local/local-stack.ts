@@ -3,7 +3,7 @@ import { issueLocalToken } from '../adapters/auth/jose-token.issuer.js';
 import { JoseTokenVerifier } from '../adapters/auth/jose-token.verifier.js';
 import { createDynamoDbClient } from '../adapters/dynamodb/dynamodb.client.js';
 import { ensureTable } from '../adapters/dynamodb/dynamodb-table.js';
-import { startApiGatewayEmulator, type ApiGatewayEmulator } from '../adapters/emulator/api-gateway-emulator.js';
+import { startApiGatewayEmulator, type ApiGatewayEmulator } from './emulator/api-gateway-emulator.js';
 import { createAuthorizerHandler } from '../adapters/lambda/authorizer.handler.js';
 import { createConnectHandler } from '../adapters/lambda/connect.handler.js';
 import { createDefaultHandler } from '../adapters/lambda/default.handler.js';
@@ -13,9 +13,9 @@ import { AnswerClientMessageUseCase } from '../domain/use-cases/answer-client-me
 import { AuthorizeConnectionUseCase } from '../domain/use-cases/authorize-connection.use-case.js';
 import { RecordConnectionUseCase } from '../domain/use-cases/record-connection.use-case.js';
 import { RemoveConnectionUseCase } from '../domain/use-cases/remove-connection.use-case.js';
-import { createContainer } from './container.js';
-import type { LocalStackConfig } from './config.js';
-import { startNotifyService, type RunningNotifyService } from './notify-service.js';
+import { createContainer } from '../app/container.js';
+import type { LocalStackConfig } from './local-stack.config.js';
+import { startNotifyService, type RunningNotifyService } from '../app/notify-service.js';
 
 export interface LocalStack {
   config: LocalStackConfig;
@@ -48,7 +48,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       dynamoDbEndpoint = config.dynamoDbEndpoint;
       if (!dynamoDbEndpoint) {
         // A dev dependency: the production image never loads the launcher.
-        const { startDynamoDbLocal } = await import('../adapters/dynamodb/dynamodb-local.launcher.js');
+        const { startDynamoDbLocal } = await import('./dynamodb-local.launcher.js');
         const local = await startDynamoDbLocal();
         stops.push(() => local.stop());
         dynamoDbEndpoint = local.endpoint;

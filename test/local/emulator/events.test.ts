@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiGatewayEmulator, type ApiGatewayEmulator } from '../../../src/adapters/emulator/api-gateway-emulator.js';
+import { startApiGatewayEmulator, type ApiGatewayEmulator } from '../../../src/local/emulator/api-gateway-emulator.js';
 import type { WebSocketEvent, WebSocketResult } from '../../../src/adapters/lambda/lambda-events.js';
 import { openSocket, type TestSocket } from '../../support/ws-client.js';
 import { CREDENTIALS, EventLog, REGION, TOKENS, fixtureAuthorizer, headerValue } from './fixtures.js';

@@ -1,4 +1,4 @@
-import type { AuthorizerContext } from '../lambda/lambda-events.js';
+import type { AuthorizerContext } from '../../adapters/lambda/lambda-events.js';
 
 /**
  * One client connection as the emulator knows it. `connecting` while the authorizer and `$connect` run:

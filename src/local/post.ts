@@ -1,5 +1,6 @@
 import { ApiGatewayConnectionMessenger } from '../adapters/api-gateway/api-gateway-connection.messenger.js';
-import { ConfigError, loadLocalStackConfig } from './config.js';
+import { ConfigError } from '../app/config.js';
+import { loadLocalStackConfig } from './local-stack.config.js';
 
 /**
  * `npm run post -- <stage> <connectionId> <message>`: posts straight to the local emulator's @connections

@@ -5,7 +5,7 @@ import {
   JavaNotFoundError,
   startDynamoDbLocal,
   type DynamoDbLocal,
-} from '../../src/adapters/dynamodb/dynamodb-local.launcher.js';
+} from '../../src/local/dynamodb-local.launcher.js';
 import { TEST_CREDENTIALS } from '../support/dynamodb-local.js';
 
 function isAlive(pid: number): boolean {

@@ -1,4 +1,4 @@
-import type { AuthorizerResult, PolicyStatement } from '../lambda/lambda-events.js';
+import type { AuthorizerResult, PolicyStatement } from '../../adapters/lambda/lambda-events.js';
 
 /** Outcome of an authorizer policy for one methodArn: an explicit Deny wins over any Allow. */
 export type PolicyDecision = 'allow' | 'deny' | 'invalid';

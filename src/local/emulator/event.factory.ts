@@ -4,7 +4,7 @@ import type {
   WebSocketEvent,
   WebSocketEventType,
   WebSocketRequestContext,
-} from '../lambda/lambda-events.js';
+} from '../../adapters/lambda/lambda-events.js';
 import { formatRequestTime, newAwsId } from './aws-ids.js';
 import type { EmulatedConnection } from './emulated-connection.js';
 

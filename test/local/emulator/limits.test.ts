@@ -4,7 +4,7 @@ import {
   startApiGatewayEmulator,
   type ApiGatewayEmulator,
   type EmulatorOptions,
-} from '../../../src/adapters/emulator/api-gateway-emulator.js';
+} from '../../../src/local/emulator/api-gateway-emulator.js';
 import type { WebSocketEvent } from '../../../src/adapters/lambda/lambda-events.js';
 import { openSocket } from '../../support/ws-client.js';
 import { CREDENTIALS, EventLog, REGION } from './fixtures.js';

@@ -5,7 +5,7 @@ import type {
   WebSocketEvent,
   WebSocketResult,
 } from '../../../src/adapters/lambda/lambda-events.js';
-import type { ApiGatewayEmulator } from '../../../src/adapters/emulator/api-gateway-emulator.js';
+import type { ApiGatewayEmulator } from '../../../src/local/emulator/api-gateway-emulator.js';
 
 export const REGION = 'eu-west-1';
 export const CREDENTIALS = { accessKeyId: 'AKIDEMULATORTEST', secretAccessKey: 'emulator-test-secret' };

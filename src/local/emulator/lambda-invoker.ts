@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LambdaContext } from '../lambda/lambda-events.js';
+import type { LambdaContext } from '../../adapters/lambda/lambda-events.js';
 
 /** API Gateway's integration timeout; handlers see it through `getRemainingTimeInMillis`. */
 const INTEGRATION_TIMEOUT_MS = 29_000;
