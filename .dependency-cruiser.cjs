@@ -30,6 +30,13 @@ module.exports = {
       to: { path: '^src/app' },
     },
     {
+      name: 'production-not-local',
+      comment: 'src/local is the local dev kit (emulator, DynamoDB Local launcher, local stack, CLI tools). The deployed service never imports it, and the build never ships it.',
+      severity: 'error',
+      from: { path: '^src/(domain|ports|adapters|app)/' },
+      to: { path: '^src/local/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

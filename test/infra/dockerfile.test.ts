@@ -148,6 +148,12 @@ describe('.dockerignore', () => {
     }
   });
 
+  it('should keep the local dev kit (src/local) out of the build context', () => {
+    for (const file of ['src/local', 'src/local/local.ts', 'src/local/emulator/api-gateway-emulator.ts']) {
+      expect(ignored(file), file).toBe(true);
+    }
+  });
+
   it('should send everything the build stage copies', () => {
     for (const file of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'src/app/server.ts']) {
       expect(ignored(file), file).toBe(false);
