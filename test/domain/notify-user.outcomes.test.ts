@@ -190,9 +190,10 @@ describe('NotifyUserUseCase outcomes after retries', () => {
   it.each([
     [{ concurrency: 0 }, 'concurrency'],
     [{ backoff: { maxAttempts: 0, baseDelayMs: 1, maxDelayMs: 1 } }, 'maxAttempts'],
-  ])('should refuse the options %o', (options) => {
+  ])('should refuse the options %o (%s below 1)', (options, name) => {
     const f = domainFixture();
     expect(() => new NotifyUserUseCase(f.connections, f.messenger, f.clock, f.logger, options)).toThrow(RangeError);
+    expect(() => new NotifyUserUseCase(f.connections, f.messenger, f.clock, f.logger, options)).toThrow(name);
   });
 
   it('should accept a concurrency and maxAttempts of 1', () => {
