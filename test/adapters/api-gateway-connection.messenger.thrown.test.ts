@@ -1,0 +1,108 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiGatewayConnectionMessenger } from '../../src/adapters/api-gateway/api-gateway-connection.messenger.js';
+import type { ManagementEndpointProps } from '../../src/domain/model/management-endpoint.js';
+
+/**
+ * Whatever the SDK throws is classified by its name, status and code. A credentials provider that throws is
+ * the one place where a test chooses exactly what reaches the messenger: nothing is sent over the network.
+ */
+const URL_ = 'http://127.0.0.1:9/dev';
+const endpoint: ManagementEndpointProps = { apiId: 'abc123', domainName: '127.0.0.1:9', stage: 'dev', url: URL_, region: 'eu-west-1' };
+const where = `on POST ${URL_}/@connections (region eu-west-1)`;
+const data = new TextEncoder().encode('x');
+
+function throwing(thrown: unknown): ApiGatewayConnectionMessenger {
+  return new ApiGatewayConnectionMessenger({
+    credentials: async () => {
+      throw thrown;
+    },
+  });
+}
+
+describe('ApiGatewayConnectionMessenger with what the SDK throws', () => {
+  it('should describe a failure without an HTTP answer by its name, code and message, with no httpStatus', async () => {
+    const result = await throwing(Object.assign(new Error('socket hang up'), { name: 'NetworkError' })).post(endpoint, 'c1', data);
+    expect(result).toStrictEqual({ status: 'error', retryable: true, message: `NetworkError ${where}: socket hang up` });
+  });
+
+  it('should leave out a code that is not a string', async () => {
+    const result = await throwing(Object.assign(new Error('odd'), { name: 'OddError', code: 42 })).post(endpoint, 'c1', data);
+    expect(result).toMatchObject({ message: `OddError ${where}: odd` });
+  });
+
+  it('should call something thrown without a name an Error, and describe it by its text', async () => {
+    const result = await throwing('no credentials today').post(endpoint, 'c1', data);
+    expect(result).toMatchObject({ status: 'error', retryable: true, message: `Error ${where}: no credentials today` });
+  });
+
+  it('should fall back to the text of an error whose message is empty', async () => {
+    const result = await throwing(Object.assign(new Error(''), { name: 'BlankError' })).post(endpoint, 'c1', data);
+    expect(result).toMatchObject({ message: `BlankError ${where}: BlankError` });
+  });
+
+  it('should read the status from $metadata, or from $response when $metadata has none', async () => {
+    const fromMetadata = await throwing({ name: 'ServiceError', message: 'm', $metadata: { httpStatusCode: 503 } }).post(endpoint, 'c1', data);
+    expect(fromMetadata).toStrictEqual({
+      status: 'error',
+      retryable: true,
+      httpStatus: 503,
+      message: `HTTP 503 ServiceError from POST ${URL_}/@connections (region eu-west-1): m`,
+    });
+    const fromResponse = await throwing({ name: 'ServiceError', message: 'm', $response: { statusCode: 410 } }).post(endpoint, 'c1', data);
+    expect(fromResponse).toEqual({ status: 'gone' });
+  });
+
+  it('should classify a known exception name even without any status', async () => {
+    expect(await throwing({ name: 'GoneException', message: 'm' }).post(endpoint, 'c1', data)).toEqual({ status: 'gone' });
+  });
+
+  it('should give GET and DELETE the status of a throttle or a too-large answer even when the error carried none', async () => {
+    expect(await throwing({ name: 'LimitExceededException', message: 'm' }).getConnection(endpoint, 'c1')).toMatchObject({
+      status: 'error',
+      retryable: true,
+      httpStatus: 429,
+    });
+    expect(await throwing({ name: 'PayloadTooLargeException', message: 'm' }).deleteConnection(endpoint, 'c1')).toMatchObject({
+      status: 'error',
+      retryable: false,
+      httpStatus: 413,
+    });
+  });
+
+  it('should name both limits when refusing its options', () => {
+    expect(() => new ApiGatewayConnectionMessenger({ maxSockets: 0 })).toThrow('requestTimeoutMs must be positive and maxSockets at least 1');
+  });
+});
+
+describe('ApiGatewayConnectionMessenger GET with a sparse answer', () => {
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    // Answers GET @connections with only the fields a test puts in the path's last segment.
+    server = createServer((req, res) => {
+      const sparse = (req.url ?? '').endsWith('/empty') ? {} : { identity: {} };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(sparse));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('should report only the fields GET answered, without failing on the missing ones', async () => {
+    const messenger = new ApiGatewayConnectionMessenger({ credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } });
+    try {
+      const local = { ...endpoint, url };
+      expect(await messenger.getConnection(local, 'empty')).toStrictEqual({ status: 'ok', info: {} });
+      expect(await messenger.getConnection(local, 'no-identity')).toStrictEqual({ status: 'ok', info: {} });
+    } finally {
+      messenger.close();
+    }
+  });
+});
