@@ -61,8 +61,6 @@ async function setup(connections: (clock: ManualClock) => Connection[]) {
     concurrency: 4,
     backoff: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1_000 },
     random: () => 0.5,
-    // The manual clock's sleeps return at once: a deadline timer on it would fire at once.
-    deadlineMs: Number.POSITIVE_INFINITY,
   });
   return { clock, repository, logger, notify };
 }

@@ -120,6 +120,27 @@ describe('NotifyUserUseCase deadline (NOTIFY_DEADLINE_MS)', () => {
     expect(report).toMatchObject({ delivered: 1, failed: 1 });
   });
 
+  it('should end a retry loop exactly at the deadline, counted on the injected clock', async () => {
+    const f = domainFixture({ deadlineMs: 1_000, backoff: { maxAttempts: 5, baseDelayMs: 800, maxDelayMs: 60_000 }, random: () => 0.99 });
+    await f.connect({ connectionId: 'c1', userId: 'alice', connectedAt: f.clock.now() - 60_000 });
+    const busy = { status: 'throttled', message: '429' } as const;
+    f.messenger.script('c1', busy, busy, busy, busy, busy);
+    const started = f.clock.now();
+
+    const report = await f.notifyUser.execute({ userId: 'alice', message: 'x' });
+
+    expect(report.connections[0]).toMatchObject({ status: 'failed', attempts: 2, error: { code: 'DEADLINE_EXCEEDED' } });
+    expect(f.clock.now() - started).toBe(1_000);
+    expect(f.messenger.posts).toHaveLength(2);
+  });
+
+  it('should cancel its deadline timer when it finishes in time', async () => {
+    const f = domainFixture({ deadlineMs: 1_000 });
+    await f.connect({ connectionId: 'c1', userId: 'alice' });
+    await f.notifyUser.execute({ userId: 'alice', message: 'x' });
+    expect(f.clock.pendingTimers).toBe(0);
+  });
+
   it('should refuse a deadline that is not positive', () => {
     expect(() => realTime({ deadlineMs: 0 }, async () => ({ status: 'delivered' }))).toThrow(RangeError);
   });

@@ -16,7 +16,7 @@ export function domainFixture(options: Partial<NotifyUserOptions> = {}, defaultR
   const messenger = new ScriptedMessenger();
   const registerEndpoint = new RegisterEndpointUseCase(registry, defaultRegion);
   const recordConnection = new RecordConnectionUseCase(connections, registerEndpoint, clock, { ttlGraceSeconds: 600 });
-  const notifyUser = new NotifyUserUseCase(connections, messenger, clock, logger, { random: () => 0.5, deadlineMs: Number.POSITIVE_INFINITY, ...options });
+  const notifyUser = new NotifyUserUseCase(connections, messenger, clock, logger, { random: () => 0.5, ...options });
 
   /** Records a connection and declares it open at the endpoint it was recorded with. */
   const connect = async (command: Partial<RecordConnectionCommand> & { connectionId: string; userId: string }) => {

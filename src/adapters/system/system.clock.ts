@@ -6,6 +6,11 @@ export class SystemClock implements Clock {
     return Date.now();
   }
 
+  schedule(ms: number, callback: () => void): () => void {
+    const timer = setTimeout(callback, Math.max(0, ms));
+    return () => clearTimeout(timer);
+  }
+
   async sleep(ms: number, stop?: StopSignal<string>): Promise<void> {
     if (!(ms > 0) || stop?.reason) return;
     await new Promise<void>((resolve) => {

@@ -115,12 +115,9 @@ export class NotifyUserUseCase {
 
     const run = new StopController();
     const unfollow = run.follow(stop);
-    const finished = new StopController<'FINISHED'>();
-    if (Number.isFinite(this.options.deadlineMs)) {
-      void this.clock.sleep(this.options.deadlineMs, finished.signal).then(() => {
-        if (!finished.reason) run.stop('DEADLINE_EXCEEDED');
-      });
-    }
+    const cancelDeadline = Number.isFinite(this.options.deadlineMs)
+      ? this.clock.schedule(this.options.deadlineMs, () => run.stop('DEADLINE_EXCEEDED'))
+      : () => undefined;
 
     let deliveries: ConnectionDelivery[];
     try {
@@ -130,7 +127,7 @@ export class NotifyUserUseCase {
         isLive(connection, now) ? this.deliver(connection, data, run.signal) : this.prune(connection, 0),
       );
     } finally {
-      finished.stop('FINISHED');
+      cancelDeadline();
       unfollow();
     }
 
