@@ -196,16 +196,15 @@ describe('ApiGatewayConnectionMessenger client cache', () => {
 describe('ApiGatewayConnectionMessenger get and delete', () => {
   it('should read connection info with GET', async () => {
     const result = await messenger.getConnection(endpoint('dev'), 'c=1');
-    expect(result.status).toBe('ok');
-    const info = result.status === 'ok' ? result.info : undefined;
-    expect(info?.sourceIp).toBe('127.0.0.1');
-    expect(info?.userAgent).toBe('fake-client');
+    expect(result.status).toBe('found');
+    const info = result.status === 'found' ? result.connection : undefined;
+    expect(info?.identity).toEqual({ sourceIp: '127.0.0.1', userAgent: 'fake-client' });
     expect(typeof info?.connectedAt).toBe('number');
     expect(api.requests[0]).toMatchObject({ method: 'GET', rawPath: '/dev/@connections/c%3D1' });
   });
 
   it('should delete a connection with DELETE', async () => {
-    expect(await messenger.deleteConnection(endpoint('dev'), 'c1')).toEqual({ status: 'ok' });
+    expect(await messenger.deleteConnection(endpoint('dev'), 'c1')).toEqual({ status: 'deleted' });
     expect(api.requests[0]).toMatchObject({ method: 'DELETE', connectionId: 'c1' });
   });
 
