@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { ApiGatewayConnectionMessenger } from '../../src/adapters/api-gateway/api-gateway-connection.messenger.js';
 import type { ManagementEndpointProps } from '../../src/domain/model/management-endpoint.js';
 import { startFakeManagementApi, type FakeManagementApi } from '../support/fake-management-api.js';
+import { describeConnectionMessengerContract } from '../contract/connection-messenger.contract.js';
 
 const credentials = { accessKeyId: 'AKIDTESTEXAMPLE', secretAccessKey: 'test-secret' };
 const encoder = new TextEncoder();
@@ -225,4 +226,9 @@ describe('ApiGatewayConnectionMessenger get and delete', () => {
       httpStatus: 500,
     });
   });
+});
+
+describeConnectionMessengerContract('ApiGatewayConnectionMessenger', (options) => {
+  const adapter = new ApiGatewayConnectionMessenger(options);
+  return { messenger: adapter, close: () => adapter.close() };
 });
