@@ -32,6 +32,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // The stack stopped itself (DynamoDB Local died twice in a short window): say why, exit non-zero.
+  void stack.failed.then((error) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`socketpost: ${error.message}`);
+    process.exit(1);
+  });
 }
 
 main().catch((error: unknown) => {
