@@ -107,6 +107,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
         credentials: config.credentials,
         idleTimeoutMs: config.wsIdleTimeoutMs,
         maxDurationMs: config.wsMaxDurationMs,
+        allowedHosts: config.wsAllowedHosts,
         logger: pino.child({ component: 'emulator' }),
       },
     );
