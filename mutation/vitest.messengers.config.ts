@@ -1,3 +1,3 @@
 import { mutationTestConfig } from './vitest.config.js';
 
-export default mutationTestConfig(['test/adapters/api-gateway*.test.ts']);
+export default mutationTestConfig(['test/adapters/api-gateway*.test.ts', 'test/adapters/signed-http*.test.ts']);

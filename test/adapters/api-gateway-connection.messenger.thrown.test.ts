@@ -58,16 +58,16 @@ describe('ApiGatewayConnectionMessenger with what the SDK throws', () => {
     expect(await throwing({ name: 'GoneException', message: 'm' }).post(endpoint, 'c1', data)).toEqual({ status: 'gone' });
   });
 
-  it('should give GET and DELETE the status of a throttle or a too-large answer even when the error carried none', async () => {
-    expect(await throwing({ name: 'LimitExceededException', message: 'm' }).getConnection(endpoint, 'c1')).toMatchObject({
-      status: 'error',
-      retryable: true,
-      httpStatus: 429,
+  it('should report a throttle on GET as throttled and a too-large DELETE as a final 413, even when the error carried no status', async () => {
+    expect(await throwing({ name: 'LimitExceededException', message: 'm' }).getConnection(endpoint, 'c1')).toEqual({
+      status: 'throttled',
+      message: `LimitExceededException ${where.replace('POST', 'GET')}: m`,
     });
-    expect(await throwing({ name: 'PayloadTooLargeException', message: 'm' }).deleteConnection(endpoint, 'c1')).toMatchObject({
+    expect(await throwing({ name: 'PayloadTooLargeException', message: 'm' }).deleteConnection(endpoint, 'c1')).toStrictEqual({
       status: 'error',
       retryable: false,
       httpStatus: 413,
+      message: `PayloadTooLargeException ${where.replace('POST', 'DELETE')}: m`,
     });
   });
 
@@ -77,13 +77,15 @@ describe('ApiGatewayConnectionMessenger with what the SDK throws', () => {
 });
 
 describe('ApiGatewayConnectionMessenger GET with a sparse answer', () => {
+  const CONNECTED_AT = '2026-11-25T12:00:00.000Z';
   let server: Server;
   let url: string;
 
   beforeAll(async () => {
     // Answers GET @connections with only the fields a test puts in the path's last segment.
     server = createServer((req, res) => {
-      const sparse = (req.url ?? '').endsWith('/empty') ? {} : { identity: {} };
+      const path = req.url ?? '';
+      const sparse = path.endsWith('/empty') ? {} : path.endsWith('/connected-only') ? { connectedAt: CONNECTED_AT } : { identity: {} };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(sparse));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -95,12 +97,18 @@ describe('ApiGatewayConnectionMessenger GET with a sparse answer', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  it('should report only the fields GET answered, without failing on the missing ones', async () => {
+  it('should fill in what GET did not answer (no times, no identity) without failing', async () => {
     const messenger = new ApiGatewayConnectionMessenger({ credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } });
     try {
       const local = { ...endpoint, url };
-      expect(await messenger.getConnection(local, 'empty')).toStrictEqual({ status: 'ok', info: {} });
-      expect(await messenger.getConnection(local, 'no-identity')).toStrictEqual({ status: 'ok', info: {} });
+      const unknown = { connectedAt: 0, lastActiveAt: 0, identity: { sourceIp: '' } };
+      expect(await messenger.getConnection(local, 'empty')).toStrictEqual({ status: 'found', connection: unknown });
+      expect(await messenger.getConnection(local, 'no-identity')).toStrictEqual({ status: 'found', connection: unknown });
+      const at = Date.parse(CONNECTED_AT);
+      expect(await messenger.getConnection(local, 'connected-only')).toStrictEqual({
+        status: 'found',
+        connection: { connectedAt: at, lastActiveAt: at, identity: { sourceIp: '' } },
+      });
     } finally {
       messenger.close();
     }
