@@ -83,6 +83,7 @@ describe('server configuration', () => {
       notifyMaxAttempts: 3,
       notifyDeadlineMs: 10_000,
       connectGraceMs: 3_000,
+      messenger: 'signed-http',
       host: '0.0.0.0',
       port: 3000,
       apiKeys: [TEST_API_KEY, 'second-key-abcdefghijkl'],

@@ -14,6 +14,7 @@ export function coreConfig(overrides: Partial<CoreConfig> = {}): CoreConfig {
     notifyMaxAttempts: 3,
     notifyDeadlineMs: 10_000,
     connectGraceMs: 3_000,
+    messenger: 'signed-http',
     ...overrides,
   };
 }

@@ -9,6 +9,7 @@ import { HostCheck } from './host.check.js';
 import { writeAwsError } from './http-replies.js';
 import { ManagementApiHandler } from './management-api.handler.js';
 import { SigV4Verifier } from './sigv4.verifier.js';
+import { VirtualConnections } from './virtual-connection.js';
 
 /** What API Gateway answers for a domain it does not serve. */
 const FORBIDDEN_HOST = { status: 403, errorType: 'ForbiddenException', message: 'Forbidden' };
@@ -20,6 +21,7 @@ export class EmulatorServer {
   private readonly management: ManagementApiHandler;
   private readonly server: Server;
   private readonly hostCheck: HostCheck;
+  private readonly virtual: VirtualConnections;
   private stopped: Promise<void> | undefined;
 
   constructor(
@@ -30,6 +32,7 @@ export class EmulatorServer {
     const events = new EventFactory(options.apiId, options.region, options.accountId);
     this.hostCheck = new HostCheck(options.host, options.allowedHosts);
     this.handshakes = new HandshakeHandler({ registry: this.registry, events, handlers, options, logger }, this.hostCheck);
+    this.virtual = new VirtualConnections(this.registry);
     this.management = new ManagementApiHandler(this.registry, new SigV4Verifier(options.region, options.credentials), options);
     this.server = createServer((req, res) => {
       if (!this.hostCheck.allows(req.headers.host)) {
@@ -70,6 +73,21 @@ export class EmulatorServer {
     if (!channel) return false;
     channel.drop();
     return true;
+  }
+
+  openVirtualConnection(stage: string, domainName: string): string {
+    if (!this.options.stages.includes(stage)) throw new Error(`unknown stage: ${stage}`);
+    let connectionId = this.options.connectionIdFactory();
+    for (let attempt = 0; this.registry.get(connectionId); attempt += 1) {
+      if (attempt >= 100) throw new Error('connectionIdFactory keeps returning ids that are in use');
+      connectionId = this.options.connectionIdFactory();
+    }
+    this.virtual.open(connectionId, stage, domainName);
+    return connectionId;
+  }
+
+  virtualDeliveries(connectionId: string): number | undefined {
+    return this.virtual.deliveries(connectionId);
   }
 
   stop(): Promise<void> {
