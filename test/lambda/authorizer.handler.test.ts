@@ -66,6 +66,28 @@ describe('authorizer handler (HS256, local/dev)', () => {
   });
 });
 
+describe('authorizer handler: the user id rule on sub', () => {
+  it.each([
+    ['a NUL', 'al\u0000ice'],
+    ['NEXT LINE (U+0085)', 'al\u0085ice'],
+    ['a bidi override (U+202E)', 'al\u202eice'],
+    ['a lone surrogate', 'a\ud800b'],
+    ['a non-character', 'a\uffffb'],
+    ['only white space', '   '],
+    ['129 characters', 'u'.repeat(129)],
+  ])('should throw Unauthorized (handshake 401) for a sub with %s', async (_what, sub) => {
+    const logger = new MemoryLogger();
+    const token = await issueLocalToken(SECRET, sub);
+    await expect(hs256Authorizer(logger)(authorizerEvent({ token }))).rejects.toThrow(/^Unauthorized$/);
+    expect(logger.lines.some((l) => JSON.stringify(l.fields ?? {}).includes('sub must'))).toBe(true);
+  });
+
+  it('should allow a sub in another script with an emoji', async () => {
+    const token = await issueLocalToken(SECRET, 'zoë 😀 日本');
+    expect((await hs256Authorizer()(authorizerEvent({ token }))).principalId).toBe('zoë 😀 日本');
+  });
+});
+
 describe('authorizer handler (JWKS, production)', () => {
   let server: Server;
   let jwksUrl: string;
