@@ -30,6 +30,10 @@ export interface JwtConfig {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** Longest token lifetime accepted (`exp - iat`, or `exp - now` without `iat`). */
+  maxTtlSeconds: number;
+  /** Clock skew tolerated on `exp`, `nbf` and `iat`. */
+  clockSkewSeconds: number;
 }
 
 export interface ServerConfig extends CoreConfig {
@@ -183,6 +187,8 @@ export function loadAuthorizerConfig(env: Env = process.env): JwtConfig {
     ...(jwksUrl ? { jwksUrl } : {}),
     ...(r.optional('JWT_ISSUER') ? { issuer: r.optional('JWT_ISSUER') } : {}),
     ...(r.optional('JWT_AUDIENCE') ? { audience: r.optional('JWT_AUDIENCE') } : {}),
+    maxTtlSeconds: r.int('JWT_MAX_TTL_SECONDS', 86_400, 60, 30 * 86_400),
+    clockSkewSeconds: r.int('JWT_CLOCK_SKEW_SECONDS', 30, 0, 600),
   };
   if (jwt.jwksUrl) {
     r.check(Boolean(jwt.issuer), 'JWT_ISSUER is required with JWT_JWKS_URL');
