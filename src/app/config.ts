@@ -44,6 +44,12 @@ export interface ServerConfig extends CoreConfig {
   bodyLimitBytes: number;
   /** How long SIGTERM waits for in-flight requests. */
   shutdownTimeoutMs: number;
+  /** A request not received in full within this answers 408 and is closed. */
+  requestTimeoutMs: number;
+  /** Idle keep-alive connections are closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Requests per minute per API key; 0 = no limit. */
+  rateLimitPerMinute: number;
 }
 
 
@@ -169,6 +175,9 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     apiKeys,
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1_048_576, 1_024, 10_485_760),
     shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 120_000),
+    requestTimeoutMs: r.int('REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
+    keepAliveTimeoutMs: r.int('KEEP_ALIVE_TIMEOUT_MS', 72_000, 1_000, 600_000),
+    rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 6_000, 0, 1_000_000),
   });
 }
 

@@ -16,7 +16,8 @@ export interface RunningNotifyService {
 
 /** Builds the REST app on a container's use cases and listens. */
 export async function startNotifyService(
-  config: Pick<ServerConfig, 'host' | 'port' | 'apiKeys' | 'bodyLimitBytes' | 'shutdownTimeoutMs'>,
+  config: Pick<ServerConfig, 'host' | 'port' | 'apiKeys' | 'bodyLimitBytes' | 'shutdownTimeoutMs'> &
+    Partial<Pick<ServerConfig, 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'rateLimitPerMinute'>>,
   container: DependencyContainer,
   logger?: FastifyBaseLogger,
 ): Promise<RunningNotifyService> {
@@ -28,6 +29,9 @@ export async function startNotifyService(
     },
     apiKeys: config.apiKeys,
     bodyLimitBytes: config.bodyLimitBytes,
+    requestTimeoutMs: config.requestTimeoutMs,
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    rateLimitPerMinute: config.rateLimitPerMinute,
     ...(logger ? { logger } : {}),
   });
   await app.listen({ host: config.host, port: config.port });
