@@ -17,6 +17,7 @@ import {
 } from '../adapters/http/edge-errors.js';
 import { SECURITY_HEADERS, securityHeadersFor } from '../adapters/http/security-headers.js';
 import rateLimit from '@fastify/rate-limit';
+import { serializeRequest } from '../adapters/http/request-log.js';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, rateLimitOptions } from '../adapters/http/rate-limit.js';
 import { notifyRoutes } from '../adapters/http/notify.routes.js';
 
@@ -57,7 +58,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // Errors of the router (a path that is not valid UTF-8, a parameter over 1,024 characters) come before
     // the routes and their API key check: without a valid key they answer 401, so nothing is learnt unauthenticated.
     frameworkErrors: createFrameworkErrorHandler((authorization) => guard.allows(authorization)),
-    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    ...(options.logger
+      ? { loggerInstance: options.logger.child({}, { serializers: { req: serializeRequest } }) }
+      : { logger: false }),
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     requestIdHeader: 'x-request-id',
     // A user id may be 128 characters, URL-encoded up to 3 times longer (the default 100 would answer 414).
