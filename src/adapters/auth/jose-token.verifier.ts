@@ -7,6 +7,9 @@ export type JoseVerifierOptions =
   /** Production: keys from a JWKS URL; issuer and audience are required. */
   | { jwksUrl: string; issuer: string; audience: string };
 
+/** How long one JWKS fetch may take; the deployed authorizer's timeout is set well above it. */
+export const JWKS_FETCH_TIMEOUT_MS = 3_000;
+
 /** Verifies JWTs with `jose`; the subject (`sub`) is the user id. */
 export class JoseTokenVerifier implements TokenVerifier {
   private readonly key: Uint8Array | JWTVerifyGetKey;
@@ -15,7 +18,7 @@ export class JoseTokenVerifier implements TokenVerifier {
   constructor(private readonly options: JoseVerifierOptions) {
     if ('jwksUrl' in options) {
       // Cached and refreshed by jose; built once per container.
-      this.key = createRemoteJWKSet(new URL(options.jwksUrl));
+      this.key = createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: JWKS_FETCH_TIMEOUT_MS });
       this.algorithms = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'PS256'];
     } else {
       this.key = new TextEncoder().encode(options.secret);
