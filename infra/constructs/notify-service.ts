@@ -204,7 +204,7 @@ export class NotifyService extends Construct {
       id: 'AwsSolutions-ECS2',
       reason: 'Only non-secret settings (storage, table name, log level, port) are plain environment; the API keys come from Secrets Manager.',
     });
-    if (settings.internetFacing && !settings.allowedCidrs) {
+    if (settings.internetFacing && cidrs.includes('0.0.0.0/0')) {
       Validations.of(this.loadBalancer).acknowledge({
         id: 'AwsSolutions-EC23',
         reason: 'internetFacing was chosen: the HTTPS listener is open to callers anywhere, and every request needs an API key.',

@@ -9,7 +9,7 @@ import { ACCESS_ROLES, DATA_ACCESS, LEADING_KEYS, type AccessRole } from '../../
 import { AUTHORIZER_TIMEOUT } from '../../infra/socketpost-stack.js';
 import { REPO_ROOT } from '../../infra/paths.js';
 import { JWKS_FETCH_TIMEOUT_MS } from '../../src/adapters/auth/jose-token.verifier.js';
-import { flat, nagFindings, synthesize, type Synthesized } from './synth-fixture.js';
+import { acknowledgements, flat, nagFindings, synthesize, type Synthesized } from './synth-fixture.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; DependsOn?: unknown };
 type Statement = { Action: string | string[]; Effect: string; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
@@ -117,6 +117,29 @@ describe('deployment profiles', { timeout: 180_000 }, () => {
     it('should leave zero unacknowledged cdk-nag findings', () => {
       expect(nagFindings(dev.app)).toEqual([]);
       expect(nagFindings(prod.app)).toEqual([]);
+    });
+
+    it('should give every acknowledgement a reason', () => {
+      for (const [, s] of both()) {
+        const acks = acknowledgements(s.app);
+        expect(acks.map((a) => a.id)).toEqual(
+          expect.arrayContaining(['AwsSolutions-L1', 'AwsSolutions-APIG4', 'AwsSolutions-ECS2', 'AwsSolutions-SMG4', 'AwsSolutions-S1']),
+        );
+        for (const ack of acks) expect(ack.reason.length, `${ack.id} on ${ack.path}`).toBeGreaterThan(30);
+      }
+    });
+
+    it('should acknowledge wildcards only for the exact @connections ARNs and ecr:GetAuthorizationToken', () => {
+      for (const [, s] of both()) {
+        const iam5 = acknowledgements(s.app).filter((a) => a.id.startsWith('AwsSolutions-IAM5'));
+        const resources = iam5.map((a) => /\[Resource::(.*)\]$/.exec(a.id)?.[1]);
+        expect(iam5.filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]').map((a) => a.path)).toEqual([
+          expect.stringMatching(/Notify\/Task\/ExecutionRole$/),
+        ]);
+        for (const r of resources.filter((r) => r !== '*')) {
+          expect(r).toMatch(/^arn:<AWS::Partition>:execute-api:eu-west-1:<AWS::AccountId>:<WebSocketApi\w+>\/dev\/POST\/@connections\/\*$/);
+        }
+      }
     });
 
     it.each(ACCESS_ROLES)('should give the %s role exactly its lines of infra/data-access.ts, and no other action', (role) => {
