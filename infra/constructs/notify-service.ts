@@ -39,6 +39,7 @@ import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DEFAULT_VPC_CIDR, type ContainerImageRef, type NotifyServiceSettings } from '../config.js';
 import { REPO_ROOT } from '../paths.js';
+import { DynamoDbPrefixList } from './dynamodb-prefix-list.js';
 
 export interface NotifyServiceProps {
   settings: NotifyServiceSettings;
@@ -123,6 +124,9 @@ export class NotifyService extends Construct {
       description: 'socketpost notify tasks: HTTPS out only',
     });
     this.taskSecurityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(TASK_EGRESS_PORT), 'HTTPS: @connections, AWS APIs');
+    // DynamoDB by name: its gateway endpoint's ranges, whatever becomes of the rule above.
+    const dynamoDb = new DynamoDbPrefixList(this, 'DynamoDbPrefixList');
+    this.taskSecurityGroup.addEgressRule(Peer.prefixList(dynamoDb.prefixListId), Port.tcp(TASK_EGRESS_PORT), 'HTTPS: DynamoDB');
 
     this.service = new FargateService(this, 'Service', {
       cluster,

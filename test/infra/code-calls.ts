@@ -20,7 +20,10 @@ export interface ReachedCalls {
   commands: Set<string>;
   /** Kinds of transaction items built (`Put`, `Delete`, `Update`, `ConditionCheck`, `Get`). */
   transactionItems: Set<string>;
-  /** `method: 'POST'`-style HTTP methods in the @connections adapters (a messenger without the SDK). */
+  /**
+   * HTTP methods of a @connections adapter that signs its own requests (no SDK commands): `method: 'POST'`
+   * properties, and `'POST'` given to a parameter named `method`.
+   */
   connectionsMethods: Set<string>;
   /** Every source function reached, as `file:name` (to explain a result). */
   functions: Set<string>;
@@ -102,6 +105,16 @@ export class CodeCalls {
           ) {
             reached.connectionsMethods.add(node.initializer.text);
           }
+        }
+        if (ts.isCallExpression(node) && file.includes(`${path.sep}api-gateway${path.sep}`)) {
+          // `this.call('POST', …)`: an HTTP method given to a parameter named `method`.
+          const callee = this.symbolOf(node.expression)?.declarations?.find(ts.isFunctionLike);
+          node.arguments.forEach((argument, i) => {
+            const parameter = callee?.parameters[i];
+            if (ts.isStringLiteral(argument) && HTTP_METHODS.has(argument.text) && parameter && parameter.name.getText() === 'method') {
+              reached.connectionsMethods.add(argument.text);
+            }
+          });
         }
         if (ts.isIdentifier(node)) for (const body of this.bodiesOf(node)) enqueue(body);
         ts.forEachChild(node, visit);

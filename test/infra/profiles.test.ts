@@ -79,14 +79,22 @@ function declared(role: AccessRole): string[] {
   return [...new Set(DATA_ACCESS.filter((g) => g.role === role).map((g) => g.action))].sort();
 }
 
+/** The task security group's egress rules: inline, and those CDK writes as their own resources. */
 function egressOf(s: Synthesized): Record<string, unknown>[] {
   const sgId = s.stack.getLogicalId(s.stack.notify!.taskSecurityGroup.node.defaultChild as never);
-  return resourcesOf(s)[sgId]!.Properties.SecurityGroupEgress as Record<string, unknown>[];
+  const separate = ofType(s, 'AWS::EC2::SecurityGroupEgress')
+    .map(([, r]) => r.Properties)
+    .filter((rule) => JSON.stringify(rule.GroupId) === JSON.stringify({ 'Fn::GetAtt': [sgId, 'GroupId'] }))
+    .map(({ GroupId: _group, ...rule }) => rule);
+  return [...((resourcesOf(s)[sgId]!.Properties.SecurityGroupEgress ?? []) as Record<string, unknown>[]), ...separate];
 }
 
 function lambdaEnvironments(s: Synthesized): Record<string, Record<string, unknown>> {
   return Object.fromEntries(
-    ofType(s, 'AWS::Lambda::Function').map(([id, f]) => [id, (f.Properties.Environment as { Variables: Record<string, unknown> }).Variables]),
+    Object.values(s.stack.functions).map((f) => {
+      const id = s.stack.getLogicalId(f.fn.node.defaultChild as never);
+      return [id, (resourcesOf(s)[id]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables];
+    }),
   );
 }
 
@@ -133,7 +141,9 @@ describe('deployment profiles', { timeout: 180_000 }, () => {
       for (const [, s] of both()) {
         const iam5 = acknowledgements(s.app).filter((a) => a.id.startsWith('AwsSolutions-IAM5'));
         const resources = iam5.map((a) => /\[Resource::(.*)\]$/.exec(a.id)?.[1]);
-        expect(iam5.filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]').map((a) => a.path)).toEqual([
+        // ecr:GetAuthorizationToken and ec2:DescribeManagedPrefixLists have no resource-level permission.
+        expect(iam5.filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]').map((a) => a.path).sort()).toEqual([
+          expect.stringMatching(/Notify\/DynamoDbPrefixList\/Lookup$/),
           expect.stringMatching(/Notify\/Task\/ExecutionRole$/),
         ]);
         for (const r of resources.filter((r) => r !== '*')) {
@@ -172,9 +182,20 @@ describe('deployment profiles', { timeout: 180_000 }, () => {
       }
     });
 
-    it('should let the tasks open HTTPS connections only', () => {
+    it('should let the tasks open HTTPS connections only, DynamoDB through its prefix list', () => {
       for (const [name, s] of both()) {
-        expect(egressOf(s), name).toEqual([{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: expect.any(String) }]);
+        const lookup = ofType(s, 'Custom::AWS').map(([id, r]) => ({ id, create: JSON.stringify(r.Properties.Create) }));
+        expect(lookup, name).toEqual([{ id: expect.stringMatching(/DynamoDbPrefixList/), create: expect.stringContaining('com.amazonaws.eu-west-1.dynamodb') }]);
+        expect(egressOf(s), name).toEqual([
+          { CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: expect.any(String) },
+          {
+            DestinationPrefixListId: { 'Fn::GetAtt': [lookup[0]!.id, 'PrefixLists.0.PrefixListId'] },
+            IpProtocol: 'tcp',
+            FromPort: 443,
+            ToPort: 443,
+            Description: expect.any(String),
+          },
+        ]);
       }
     });
 

@@ -34,9 +34,10 @@ function dynamoStatements(s: Synthesized): { roles: string[]; statement: Stateme
     .filter(({ statement }) => [statement.Action].flat().some((action) => action.startsWith('dynamodb:')));
 }
 
+/** The environments of the four socketpost functions (not of CDK's deploy-time helper functions). */
 function lambdaEnvironments(s: Synthesized): Record<string, unknown>[] {
-  return Object.values(resourcesOf(s))
-    .filter((r) => r.Type === 'AWS::Lambda::Function')
+  return Object.values(s.stack.functions)
+    .map((f) => resourcesOf(s)[s.stack.getLogicalId(f.fn.node.defaultChild as never)]!)
     .map((f) => (f.Properties.Environment as { Variables: Record<string, unknown> }).Variables);
 }
 
