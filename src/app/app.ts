@@ -9,7 +9,7 @@ import type { StopSignal } from '../domain/shared/stop-signal.js';
 import { ApiKeyGuard } from '../adapters/http/api-key.guard.js';
 import { healthRoutes } from '../adapters/http/health.routes.js';
 import { toHttpError } from '../adapters/http/http-error.mapper.js';
-import { ErrorReply } from '../adapters/http/http.schemas.js';
+import { HTTP_SCHEMAS } from '../adapters/http/http.schemas.js';
 import {
   assertJsonDepth,
   assertUtf8ContentType,
@@ -72,7 +72,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.addSchema(ErrorReply);
+  for (const schema of HTTP_SCHEMAS) app.addSchema(schema);
   // Only JSON bodies: text/plain would otherwise be parsed and then fail validation confusingly.
   app.removeContentTypeParser('text/plain');
   // JSON in UTF-8 only, and never nested deeper than the documented depth (checked before parsing).
@@ -112,6 +112,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   );
 
   await app.register(swagger, {
+    // Shared schemas appear as components named by their `$id` (NotifyReply, ErrorReply…), not `def-0`.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.0.3',
       info: {
