@@ -20,8 +20,8 @@ export class EmulatorServer {
   private readonly handshakes: HandshakeHandler;
   private readonly management: ManagementApiHandler;
   private readonly server: Server;
-  private readonly hostCheck: HostCheck;
   private readonly virtual: VirtualConnections;
+  private readonly hostCheck: HostCheck;
   private stopped: Promise<void> | undefined;
 
   constructor(
