@@ -9,7 +9,7 @@
  *   --smoke                  a tiny load and one round, for the test that checks every row is written
  *   --out FILE               where to write the results (default bench/results.json)
  *   --dynamodb-endpoint URL  a DynamoDB Local to use for the connect storm (else one is started)
- *   --only a,b               run only these sections: fan-out, rest, storm, cold-start, container, memory
+ *   --only a,b               run only these sections: signing, fan-out, rest, storm, cold-start, container, memory
  * The messenger is the one the service's configuration chooses (MESSENGER, NOTIFY_CONCURRENCY…).
  */
 import 'reflect-metadata';
@@ -23,14 +23,15 @@ import { benchContainer } from './container.bench.js';
 import { benchFanOut } from './fan-out.bench.js';
 import { benchMemory } from './memory.bench.js';
 import { benchRest } from './rest.bench.js';
-import type { BenchRow } from './support/bench-row.js';
+import { benchSigning } from './signing.bench.js';
+import { row, type BenchRow } from './support/bench-row.js';
 import { startSink } from './support/sink.js';
 
 // Node 20 is what this machine runs; the SDK's upgrade notice would only clutter the table.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 export type BenchMode = 'full' | 'quick' | 'smoke';
-export const SECTIONS = ['fan-out', 'rest', 'storm', 'cold-start', 'container', 'memory'] as const;
+export const SECTIONS = ['signing', 'fan-out', 'rest', 'storm', 'cold-start', 'container', 'memory'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -44,10 +45,10 @@ export interface BenchOptions {
 }
 
 const SCALE = {
-  full: { rounds: 5, connections: 1_000, naivePosts: 300, restSeconds: 3, sockets: 500, notifies: 100_000 },
-  quick: { rounds: 3, connections: 1_000, naivePosts: 200, restSeconds: 1.5, sockets: 500, notifies: 10_000 },
+  full: { signPerRound: 5_000, rounds: 5, connections: 1_000, naivePosts: 300, restSeconds: 3, sockets: 500, notifies: 100_000 },
+  quick: { signPerRound: 2_000, rounds: 3, connections: 1_000, naivePosts: 200, restSeconds: 1.5, sockets: 500, notifies: 10_000 },
   // Checks that every row is produced, nothing more: one round, figures meaningless.
-  smoke: { rounds: 1, connections: 20, naivePosts: 10, restSeconds: 0.2, sockets: 10, notifies: 200 },
+  smoke: { signPerRound: 100, rounds: 1, connections: 20, naivePosts: 10, restSeconds: 0.2, sockets: 10, notifies: 200 },
 } as const;
 
 /** The service variables the bench passes through from its own environment. */
@@ -71,6 +72,12 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
 
   const sink = await startSink();
   try {
+    // Every ratio is value / baseline value, here too (below 1: the signature costs less than the baseline's).
+    await section('signing', async () =>
+      (await benchSigning({ rounds: Math.max(3, scale.rounds), perRound: scale.signPerRound })).map((r) =>
+        row(r.name, r.value, r.unit, { name: r.baseline, value: r.baselineValue }),
+      ),
+    );
     await section('fan-out', () => benchFanOut(sink, { connections: scale.connections, rounds: scale.rounds, naivePosts: scale.naivePosts, env }));
     await section('rest', () => benchRest(sink, { rounds: scale.rounds, seconds: scale.restSeconds, connections: 64, env }));
     await section('storm', () =>

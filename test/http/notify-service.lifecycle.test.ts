@@ -81,6 +81,7 @@ describe('server configuration', () => {
       connectionTtlGraceSeconds: 600,
       notifyConcurrency: 32,
       notifyMaxAttempts: 3,
+      messenger: 'signed-http',
       host: '0.0.0.0',
       port: 3000,
       apiKeys: [TEST_API_KEY, 'second-key-abcdefghijkl'],

@@ -12,6 +12,7 @@ export function coreConfig(overrides: Partial<CoreConfig> = {}): CoreConfig {
     connectionTtlGraceSeconds: 600,
     notifyConcurrency: 32,
     notifyMaxAttempts: 3,
+    messenger: 'signed-http',
     ...overrides,
   };
 }

@@ -27,6 +27,8 @@ export interface FakeReply {
   status: number;
   /** Send `x-amzn-ErrorType` on errors (default true). */
   errorTypeHeader?: boolean;
+  /** The `x-amzn-ErrorType` to send (default: the usual one for the status). */
+  errorType?: string;
   /** Wait this long before answering (default 0). */
   delayMs?: number;
 }
@@ -195,7 +197,7 @@ async function answer(res: ServerResponse, reply: FakeReply, message?: string, r
     return;
   }
 
-  const errorType = ERROR_TYPES[reply.status] ?? (reply.status >= 500 ? 'InternalServerErrorException' : 'BadRequestException');
+  const errorType = reply.errorType ?? ERROR_TYPES[reply.status] ?? (reply.status >= 500 ? 'InternalServerErrorException' : 'BadRequestException');
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (reply.errorTypeHeader !== false) headers['x-amzn-ErrorType'] = errorType;
   res.writeHead(reply.status, headers).end(JSON.stringify({ message: message ?? MESSAGES[reply.status] ?? 'Error' }));
