@@ -23,6 +23,10 @@ export interface CoreConfig {
   connectionTtlGraceSeconds: number;
   notifyConcurrency: number;
   notifyMaxAttempts: number;
+  /** Total time one notify may take, retries included (`NOTIFY_DEADLINE_MS`). */
+  notifyDeadlineMs: number;
+  /** A 410 from a connection younger than this is its `$connect` still finishing, not a gone socket (`CONNECT_GRACE_MS`). */
+  connectGraceMs: number;
   /** `MESSENGER`: `signed-http` (default, several times less CPU per post) or `sdk` (the reference). */
   messenger: MessengerKind;
 }
@@ -146,6 +150,8 @@ function readCore(r: EnvReader): CoreConfig {
     connectionTtlGraceSeconds: r.int('CONNECTION_TTL_GRACE_SECONDS', 600, 0, 86_400),
     notifyConcurrency: r.int('NOTIFY_CONCURRENCY', 32, 1, 1_000),
     notifyMaxAttempts: r.int('NOTIFY_MAX_ATTEMPTS', 3, 1, 10),
+    notifyDeadlineMs: r.int('NOTIFY_DEADLINE_MS', 10_000, 100, 300_000),
+    connectGraceMs: r.int('CONNECT_GRACE_MS', 3_000, 0, 60_000),
     messenger: r.oneOf<MessengerKind>('MESSENGER', ['signed-http', 'sdk'], 'signed-http'),
   };
 }

@@ -107,6 +107,8 @@ export function createContainer(config: CoreConfig, overrides: ContainerOverride
         new NotifyUserUseCase(d.resolve(CONNECTION_REPOSITORY), d.resolve(CONNECTION_MESSENGER), d.resolve(CLOCK), d.resolve(LOGGER), {
           concurrency: config.notifyConcurrency,
           backoff: { maxAttempts: config.notifyMaxAttempts, baseDelayMs: 50, maxDelayMs: 2_000 },
+          deadlineMs: config.notifyDeadlineMs,
+          connectGraceMs: config.connectGraceMs,
           ...(overrides.random ? { random: overrides.random } : {}),
         }),
     ),

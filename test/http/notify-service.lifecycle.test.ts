@@ -81,6 +81,8 @@ describe('server configuration', () => {
       connectionTtlGraceSeconds: 600,
       notifyConcurrency: 32,
       notifyMaxAttempts: 3,
+      notifyDeadlineMs: 10_000,
+      connectGraceMs: 3_000,
       messenger: 'signed-http',
       host: '0.0.0.0',
       port: 3000,

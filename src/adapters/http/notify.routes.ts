@@ -1,17 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { NotifyUserUseCase } from '../../domain/use-cases/notify-user.use-case.js';
 import type { ListConnectionsUseCase } from '../../domain/use-cases/list-connections.use-case.js';
+import type { StopSignal } from '../../domain/shared/stop-signal.js';
 import { ConnectionsReply, ErrorReply, NotifyBody, NotifyReply, UserParams } from './http.schemas.js';
 
 export interface NotifyRoutesOptions {
   notifyUser: NotifyUserUseCase;
   listConnections: ListConnectionsUseCase;
+  /** When it stops, in-flight notifies answer at once with what is known (the rest `failed`, `SHUTDOWN`). */
+  shutdown?: StopSignal;
 }
 
 const errors = { 400: ErrorReply, 401: ErrorReply, 413: ErrorReply, 503: ErrorReply };
 
 /** `POST /notify` and `GET /users/:userId/connections`: one use case each, errors mapped by the app's handler. */
-export const notifyRoutes: FastifyPluginAsyncTypebox<NotifyRoutesOptions> = async (app, { notifyUser, listConnections }) => {
+export const notifyRoutes: FastifyPluginAsyncTypebox<NotifyRoutesOptions> = async (app, { notifyUser, listConnections, shutdown }) => {
   app.post(
     '/notify',
     {
@@ -23,7 +26,7 @@ export const notifyRoutes: FastifyPluginAsyncTypebox<NotifyRoutesOptions> = asyn
         response: { 200: NotifyReply, ...errors },
       },
     },
-    async (request) => notifyUser.execute(request.body),
+    async (request) => notifyUser.execute(request.body, shutdown),
   );
 
   app.get(
