@@ -29,6 +29,7 @@ async function main(): Promise<void> {
 
 process.on('disconnect', () => process.exit(0));
 process.on('SIGTERM', () => process.exit(0));
+process.on('SIGINT', () => process.exit(0));
 main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
