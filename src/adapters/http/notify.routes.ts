@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { NotifyUserUseCase } from '../../domain/use-cases/notify-user.use-case.js';
 import type { ListConnectionsUseCase } from '../../domain/use-cases/list-connections.use-case.js';
 import type { StopSignal } from '../../domain/shared/stop-signal.js';
-import { ConnectionsReply, ErrorReply, NotifyBody, NotifyReply, UserParams } from './http.schemas.js';
+import { ConnectionsReply, NotifyBody, NotifyReply, UserParams } from './http.schemas.js';
+import { routeResponses } from './route-responses.js';
 
 export interface NotifyRoutesOptions {
   notifyUser: NotifyUserUseCase;
@@ -11,7 +12,9 @@ export interface NotifyRoutesOptions {
   shutdown?: StopSignal;
 }
 
-const errors = { 400: ErrorReply, 401: ErrorReply, 413: ErrorReply, 503: ErrorReply };
+/** Exactly the statuses each route can answer (a GET has no body, so no 413 or 415). */
+const NOTIFY_ERRORS = [400, 401, 413, 415, 503];
+const LIST_ERRORS = [400, 401, 503];
 
 /** `POST /notify` and `GET /users/:userId/connections`: one use case each, errors mapped by the app's handler. */
 export const notifyRoutes: FastifyPluginAsyncTypebox<NotifyRoutesOptions> = async (app, { notifyUser, listConnections, shutdown }) => {
@@ -19,11 +22,12 @@ export const notifyRoutes: FastifyPluginAsyncTypebox<NotifyRoutesOptions> = asyn
     '/notify',
     {
       schema: {
+        operationId: 'notifyUser',
         tags: ['notify'],
         summary: "Send a message to every open socket of a user, each through its own stage's endpoint",
         security: [{ apiKey: [] }],
         body: NotifyBody,
-        response: { 200: NotifyReply, ...errors },
+        response: routeResponses({ status: 200, schema: NotifyReply, description: 'Delivery report (also when some connections failed).' }, NOTIFY_ERRORS),
       },
     },
     async (request) => notifyUser.execute(request.body, shutdown),
@@ -33,11 +37,12 @@ export const notifyRoutes: FastifyPluginAsyncTypebox<NotifyRoutesOptions> = asyn
     '/users/:userId/connections',
     {
       schema: {
+        operationId: 'listUserConnections',
         tags: ['connections'],
         summary: "List a user's open connections",
         security: [{ apiKey: [] }],
         params: UserParams,
-        response: { 200: ConnectionsReply, ...errors },
+        response: routeResponses({ status: 200, schema: ConnectionsReply, description: "The user's open connections (empty when none)." }, LIST_ERRORS),
       },
     },
     async (request) => {

@@ -2,18 +2,20 @@ import type { AnswerClientMessageUseCase } from '../../domain/use-cases/answer-c
 import type { Logger } from '../../ports/logger.js';
 import { composeDefault } from '../../app/lambda/default.composition.js';
 import type { WebSocketHandler } from './lambda-events.js';
-import { OK, failureResult, locationOf, once } from './lambda-support.js';
+import { BAD_EVENT, OK, failureResult, locationOf, once, requestContextOf } from './lambda-support.js';
 
 /** `$default`: `{"action":"ping"}` gets `{"type":"pong"}` through the sender's own endpoint; the rest is accepted. */
 export function createDefaultHandler(answerClientMessage: AnswerClientMessageUseCase, logger: Logger): WebSocketHandler {
   return async (event) => {
-    const { connectionId } = event.requestContext;
+    const ctx = requestContextOf(event);
+    if (!ctx) return BAD_EVENT;
+    const { connectionId } = ctx;
     try {
       const outcome = await answerClientMessage.execute({
         ...locationOf(event),
         connectionId,
-        body: event.body ?? null,
-        isBase64Encoded: event.isBase64Encoded,
+        body: typeof event.body === 'string' ? event.body : null,
+        isBase64Encoded: event.isBase64Encoded === true,
       });
       if (outcome.answered && outcome.result.status !== 'delivered') {
         logger.warn('pong not delivered', { connectionId, result: outcome.result });

@@ -13,8 +13,10 @@ export function composeAuthorizer(): { authorize: AuthorizeConnectionUseCase; lo
 /** HS256 with JWT_SECRET, or JWKS + issuer + audience. */
 function tokenVerifier(): TokenVerifier {
   const jwt = loadAuthorizerConfig();
-  if (jwt.jwksUrl) return new JoseTokenVerifier({ jwksUrl: jwt.jwksUrl, issuer: jwt.issuer ?? '', audience: jwt.audience ?? '' });
+  const lifetime = { maxTtlSeconds: jwt.maxTtlSeconds, clockSkewSeconds: jwt.clockSkewSeconds };
+  if (jwt.jwksUrl) return new JoseTokenVerifier({ ...lifetime, jwksUrl: jwt.jwksUrl, issuer: jwt.issuer ?? '', audience: jwt.audience ?? '' });
   return new JoseTokenVerifier({
+    ...lifetime,
     secret: jwt.secret ?? '',
     ...(jwt.issuer ? { issuer: jwt.issuer } : {}),
     ...(jwt.audience ? { audience: jwt.audience } : {}),
