@@ -28,6 +28,9 @@ export function createDynamoDbClient(opts: DynamoDbClientOptions): DynamoDBClien
     requestHandler: new NodeHttpHandler({
       connectionTimeout: opts.connectionTimeoutMs ?? 3_000,
       requestTimeout: opts.requestTimeoutMs ?? 5_000,
+      // The SDK's default of 50 sockets queued a 500-connect storm in the client until requests timed out (one
+      // process runs every handler locally, and the notify service queries concurrently); keep-alive sockets are cheap.
+      httpAgent: { keepAlive: true, maxSockets: 512 },
     }),
   });
 }

@@ -1,7 +1,6 @@
-import 'reflect-metadata';
-import { AuthorizeConnectionUseCase } from '../../domain/use-cases/authorize-connection.use-case.js';
-import { LOGGER, type Logger } from '../../ports/logger.js';
-import { lambdaContainer, lambdaTokenVerifier } from '../../app/lambda.container.js';
+import type { AuthorizeConnectionUseCase } from '../../domain/use-cases/authorize-connection.use-case.js';
+import type { Logger } from '../../ports/logger.js';
+import { composeAuthorizer } from '../../app/lambda/authorizer.composition.js';
 import type { AuthorizerHandler } from './lambda-events.js';
 import { header, once } from './lambda-support.js';
 
@@ -35,6 +34,7 @@ export function createAuthorizerHandler(authorize: AuthorizeConnectionUseCase, l
   };
 }
 
-export const handler: AuthorizerHandler = once(() =>
-  createAuthorizerHandler(new AuthorizeConnectionUseCase(lambdaTokenVerifier()), lambdaContainer().resolve<Logger>(LOGGER)),
-);
+export const handler: AuthorizerHandler = once(() => {
+  const { authorize, logger } = composeAuthorizer();
+  return createAuthorizerHandler(authorize, logger);
+});

@@ -1,7 +1,6 @@
-import 'reflect-metadata';
-import { AnswerClientMessageUseCase } from '../../domain/use-cases/answer-client-message.use-case.js';
-import { LOGGER, type Logger } from '../../ports/logger.js';
-import { lambdaContainer } from '../../app/lambda.container.js';
+import type { AnswerClientMessageUseCase } from '../../domain/use-cases/answer-client-message.use-case.js';
+import type { Logger } from '../../ports/logger.js';
+import { composeDefault } from '../../app/lambda/default.composition.js';
 import type { WebSocketHandler } from './lambda-events.js';
 import { BAD_EVENT, OK, failureResult, locationOf, once, requestContextOf } from './lambda-support.js';
 
@@ -29,6 +28,6 @@ export function createDefaultHandler(answerClientMessage: AnswerClientMessageUse
 }
 
 export const handler: WebSocketHandler = once(() => {
-  const c = lambdaContainer();
-  return createDefaultHandler(c.resolve(AnswerClientMessageUseCase), c.resolve<Logger>(LOGGER));
+  const { answerClientMessage, logger } = composeDefault();
+  return createDefaultHandler(answerClientMessage, logger);
 });
