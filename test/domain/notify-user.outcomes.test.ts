@@ -57,7 +57,8 @@ describe('NotifyUserUseCase outcomes after retries', () => {
 
   it('should prune a connection that answers 410 after a retried throttle, counting both attempts', async () => {
     const f = domainFixture();
-    await f.connect({ connectionId: 'c1', userId: 'alice' });
+    // Opened a minute ago: past the connect grace, so its 410 means it is gone.
+    await f.connect({ connectionId: 'c1', userId: 'alice', connectedAt: f.clock.now() - 60_000 });
     f.messenger.script('c1', throttled, { status: 'gone' });
 
     const report = await f.notifyUser.execute({ userId: 'alice', message: 'x' });
@@ -119,7 +120,7 @@ describe('NotifyUserUseCase outcomes after retries', () => {
 
   it('should count each outcome and log one summary line with the encoded size', async () => {
     const f = domainFixture();
-    for (const id of ['ok1', 'ok2', 'dead', 'denied', 'busy']) await f.connect({ connectionId: id, userId: 'alice' });
+    for (const id of ['ok1', 'ok2', 'dead', 'denied', 'busy']) await f.connect({ connectionId: id, userId: 'alice', connectedAt: f.clock.now() - 60_000 });
     f.messenger.script('dead', { status: 'gone' });
     f.messenger.script('denied', { status: 'forbidden', message: 'no' });
     f.messenger.script('busy', throttled, throttled, throttled);
@@ -135,7 +136,7 @@ describe('NotifyUserUseCase outcomes after retries', () => {
 
   it('should log why a gone connection could not be removed', async () => {
     const f = domainFixture();
-    await f.connect({ connectionId: 'dead', userId: 'alice' });
+    await f.connect({ connectionId: 'dead', userId: 'alice', connectedAt: f.clock.now() - 60_000 });
     f.messenger.script('dead', { status: 'gone' });
     f.connections.remove = async () => {
       throw new Error('storage down');
@@ -152,7 +153,7 @@ describe('NotifyUserUseCase outcomes after retries', () => {
 
   it('should log a removal failure that is not an Error as text', async () => {
     const f = domainFixture();
-    await f.connect({ connectionId: 'dead', userId: 'alice' });
+    await f.connect({ connectionId: 'dead', userId: 'alice', connectedAt: f.clock.now() - 60_000 });
     f.messenger.script('dead', { status: 'gone' });
     f.connections.remove = async () => {
       throw 'plain string';

@@ -170,6 +170,8 @@ export class NotifyUserUseCase {
         // Measured from connectedAt, and never longer than one grace from the first 410 (clock skew).
         const graceEnds = Math.min(connection.connectedAt, notYetOpen.since) + this.options.connectGraceMs;
         if (now >= graceEnds) return this.prune(connection, attempts);
+        // A young socket that closed again (its `$disconnect` already removed the record) will never open.
+        if (!(await this.stillRecorded(connectionId))) return { connectionId, status: 'gone', attempts };
         const wait = Math.min(notYetOpen.waitMs, graceEnds - now);
         notYetOpen.waitMs = Math.min(notYetOpen.waitMs * 2, MAX_NOT_YET_OPEN_WAIT_MS);
         await this.clock.sleep(wait, stop);
@@ -206,6 +208,15 @@ export class NotifyUserUseCase {
       case 'error':
         this.logger.warn('post failed', { connectionId, endpoint: endpoint.url, error: result.message });
         return failed(connectionId, attempt, 'UPSTREAM_ERROR', `failed after ${attempt} attempts: ${result.message}`);
+    }
+  }
+
+  /** Whether the record is still there; a storage error counts as yes (the retry decides later). */
+  private async stillRecorded(connectionId: string): Promise<boolean> {
+    try {
+      return (await this.connections.findById(connectionId)) !== undefined;
+    } catch {
+      return true;
     }
   }
 
