@@ -23,7 +23,6 @@ export class VirtualConnections {
       domainName,
       requestHeaders: { headers: { Host: domainName }, multiValueHeaders: { Host: [domainName] } },
       authorizer: undefined,
-      requestHeaders: { headers: {}, multiValueHeaders: {} },
       state: 'open',
     };
     const close = () => this.registry.remove(connectionId);
