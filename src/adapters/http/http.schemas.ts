@@ -1,10 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_USER_ID_LENGTH } from '../../domain/model/limits.js';
+import { USER_ID_PATTERN, USER_ID_RULE } from '../../domain/shared/user-id.js';
 
+/** The domain's user id rule (`src/domain/shared/user-id.ts`); Ajv compiles `pattern` with the `u` flag. */
 export const UserId = Type.String({
   minLength: 1,
   maxLength: MAX_USER_ID_LENGTH,
-  description: 'The user to notify, as the authorizer recorded it (the JWT `sub`).',
+  pattern: USER_ID_PATTERN,
+  description: `The user to notify, as the authorizer recorded it (the JWT \`sub\`): ${USER_ID_RULE}.`,
   examples: ['alice'],
 });
 

@@ -24,6 +24,7 @@ export class AnswerClientMessageUseCase {
 
   async execute(command: ClientMessageCommand): Promise<ClientMessageOutcome> {
     if (command.isBase64Encoded || actionOf(command.body) !== 'ping') return { answered: false };
+    if (typeof command.connectionId !== 'string' || command.connectionId.length === 0) return { answered: false };
     const endpoint = ManagementEndpoint.fromRequestContext(command, this.defaultRegion);
     const result = await this.messenger.post(endpoint.toJSON(), command.connectionId, PONG);
     return { answered: true, result };
@@ -31,7 +32,7 @@ export class AnswerClientMessageUseCase {
 }
 
 function actionOf(body: string | null | undefined): unknown {
-  if (!body) return undefined;
+  if (typeof body !== 'string' || !body) return undefined;
   try {
     const parsed: unknown = JSON.parse(body);
     return parsed !== null && typeof parsed === 'object' ? (parsed as { action?: unknown }).action : undefined;

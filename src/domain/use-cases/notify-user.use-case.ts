@@ -1,6 +1,6 @@
 import { MessageTooLargeError, ValidationError } from '../errors/domain.error.js';
 import { isLive, type Connection } from '../model/connection.js';
-import { MAX_MESSAGE_BYTES } from '../model/limits.js';
+import { MAX_JSON_DEPTH, MAX_MESSAGE_BYTES } from '../model/limits.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../shared/backoff.js';
 import { mapWithConcurrency } from '../shared/map-with-concurrency.js';
 import { StopController, unlessStopped, type StopReason, type StopSignal } from '../shared/stop-signal.js';
@@ -278,7 +278,14 @@ export function encodeMessage(message: NotificationMessage): Uint8Array {
   if (typeof message === 'string') {
     text = message;
   } else if (message !== null && typeof message === 'object') {
-    text = JSON.stringify(message);
+    if (jsonDepth(message) > MAX_JSON_DEPTH) {
+      throw new ValidationError('message', `must not nest objects or arrays more than ${MAX_JSON_DEPTH} levels deep`);
+    }
+    try {
+      text = JSON.stringify(message);
+    } catch {
+      throw new ValidationError('message', 'must be a JSON value (no cycles, no BigInt)');
+    }
   } else {
     throw new ValidationError('message', 'must be a string or a JSON object');
   }
@@ -286,4 +293,18 @@ export function encodeMessage(message: NotificationMessage): Uint8Array {
   const data = encoder.encode(text);
   if (data.byteLength > MAX_MESSAGE_BYTES) throw new MessageTooLargeError(data.byteLength, MAX_MESSAGE_BYTES);
   return data;
+}
+
+/** Nesting depth of objects and arrays (1 for `{}`), measured without recursion so that no input overflows the stack. */
+export function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop() as [unknown, number];
+    if (item === null || typeof item !== 'object') continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > MAX_JSON_DEPTH) return deepest;
+    for (const child of Object.values(item)) if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+  }
+  return deepest;
 }
