@@ -14,9 +14,18 @@ export type PostResult =
   /** 5xx, network error, anything else; `retryable` says whether trying again may help. */
   | { status: 'error'; message: string; retryable: boolean; httpStatus?: number };
 
+/** Outcome of a DELETE (or GET) on `@connections/{id}`; HTTP outcomes are values, never exceptions. */
+export type ManageConnectionResult<T = undefined> =
+  | { status: 'ok'; info?: T }
+  | { status: 'gone' }
+  | { status: 'forbidden'; message: string }
+  | { status: 'error'; message: string; retryable: boolean; httpStatus?: number };
+
 /** Posts data to a connection through the @connections API of the connection's own endpoint. */
 export interface ConnectionMessenger {
   post(endpoint: ManagementEndpointProps, connectionId: string, data: Uint8Array): Promise<PostResult>;
+  /** Closes the socket (`DELETE @connections/{id}` on the connection's own endpoint). */
+  deleteConnection(endpoint: ManagementEndpointProps, connectionId: string): Promise<ManageConnectionResult>;
 }
 
 export const CONNECTION_MESSENGER = Symbol.for('socketpost.ConnectionMessenger');

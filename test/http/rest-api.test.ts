@@ -143,6 +143,10 @@ describe('POST /notify', () => {
       remove: async () => {
         throw new Error('must not be called');
       },
+      stageShards: 1,
+      pageByStage: async () => {
+        throw new StorageUnavailableError('connect ECONNREFUSED');
+      },
       ping: async () => {
         throw new StorageUnavailableError('connect ECONNREFUSED');
       },
@@ -165,6 +169,8 @@ describe('POST /notify', () => {
       },
       findById: async () => undefined,
       remove: async () => undefined,
+      stageShards: 1,
+      pageByStage: async () => ({ items: [] }),
       ping: async () => undefined,
     };
     const f = await fixture({ connectionRepository: broken });

@@ -1,5 +1,5 @@
 import type { ManagementEndpointProps } from '../../src/domain/model/management-endpoint.js';
-import type { ConnectionMessenger, PostResult } from '../../src/ports/connection.messenger.js';
+import type { ConnectionMessenger, ManageConnectionResult, PostResult } from '../../src/ports/connection.messenger.js';
 
 export interface RecordedPost {
   url: string;
@@ -14,6 +14,10 @@ export interface RecordedPost {
  */
 export class ScriptedMessenger implements ConnectionMessenger {
   readonly posts: RecordedPost[] = [];
+  /** The DELETE @connections calls, in order. */
+  readonly deletes: Array<{ url: string; connectionId: string }> = [];
+  /** Scripted answers of the next DELETEs, per connection. */
+  readonly deleteScripts = new Map<string, ManageConnectionResult>();
   private readonly homes = new Map<string, { url: string; region: string }>();
   private readonly scripts = new Map<string, PostResult[]>();
   inFlight = 0;
@@ -50,5 +54,17 @@ export class ScriptedMessenger implements ConnectionMessenger {
     } finally {
       this.inFlight -= 1;
     }
+  }
+
+  /** Like API Gateway: closes a known connection through its home endpoint (else 410, or 403 on the wrong one). */
+  async deleteConnection(endpoint: ManagementEndpointProps, connectionId: string): Promise<ManageConnectionResult> {
+    this.deletes.push({ url: endpoint.url, connectionId });
+    const scripted = this.deleteScripts.get(connectionId);
+    if (scripted) return scripted;
+    const home = this.homes.get(connectionId);
+    if (!home) return { status: 'gone' };
+    if (home.url !== endpoint.url || home.region !== endpoint.region) return { status: 'forbidden', message: 'Forbidden' };
+    this.homes.delete(connectionId);
+    return { status: 'ok' };
   }
 }

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { ManagementEndpointProps } from '../../domain/model/management-endpoint.js';
-import type { ConnectionMessenger, PostResult } from '../../ports/connection.messenger.js';
+import type { ConnectionMessenger, ManageConnectionResult, PostResult } from '../../ports/connection.messenger.js';
 
 export interface ApiGatewayMessengerOptions {
   /** Static credentials or a provider; the SDK's default chain when absent. */
@@ -28,12 +28,7 @@ export interface ManagedConnectionInfo {
   userAgent?: string;
 }
 
-/** Outcome of a GET or DELETE on `@connections/{id}`; HTTP outcomes are values, never exceptions. */
-export type ManageConnectionResult<T = undefined> =
-  | { status: 'ok'; info?: T }
-  | { status: 'gone' }
-  | { status: 'forbidden'; message: string }
-  | { status: 'error'; message: string; retryable: boolean; httpStatus?: number };
+export type { ManageConnectionResult };
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_SOCKETS = 64;

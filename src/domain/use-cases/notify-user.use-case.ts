@@ -1,4 +1,5 @@
 import { MessageTooLargeError, ValidationError } from '../errors/domain.error.js';
+import { exclusionSet } from '../model/audience.js';
 import { isLive, type Connection } from '../model/connection.js';
 import { MAX_MESSAGE_BYTES } from '../model/limits.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../shared/backoff.js';
@@ -15,6 +16,8 @@ export type NotificationMessage = string | Record<string, unknown> | unknown[];
 export interface NotifyUserCommand {
   userId: string;
   message: NotificationMessage;
+  /** Connections not to send to (e.g. the sender's own socket); at most 100. */
+  excludeConnectionIds?: readonly string[];
 }
 
 export type DeliveryStatus = 'delivered' | 'gone' | 'failed';
@@ -33,6 +36,8 @@ export interface DeliveryReport {
   delivered: number;
   gone: number;
   failed: number;
+  /** Connections skipped because the command excluded them (only when it excluded some). */
+  excluded?: number;
   connections: ConnectionDelivery[];
 }
 
@@ -75,9 +80,11 @@ export class NotifyUserUseCase {
   async execute(command: NotifyUserCommand): Promise<DeliveryReport> {
     const userId = assertUserId(command.userId);
     const data = encodeMessage(command.message);
+    const excluded = exclusionSet(command.excludeConnectionIds);
 
     const now = this.clock.now();
-    const all = await this.connections.findByUser(userId);
+    const found = await this.connections.findByUser(userId);
+    const all = excluded.size > 0 ? found.filter((c) => !excluded.has(c.connectionId)) : found;
     const deliveries = await mapWithConcurrency(all, this.options.concurrency, (connection) =>
       isLive(connection, now) ? this.deliver(connection, data) : this.prune(connection, 0),
     );
@@ -87,6 +94,7 @@ export class NotifyUserUseCase {
       delivered: deliveries.filter((d) => d.status === 'delivered').length,
       gone: deliveries.filter((d) => d.status === 'gone').length,
       failed: deliveries.filter((d) => d.status === 'failed').length,
+      ...(excluded.size > 0 ? { excluded: found.length - all.length } : {}),
       connections: deliveries,
     };
     this.logger.info('notify finished', {
