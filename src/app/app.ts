@@ -10,11 +10,17 @@ import { healthRoutes } from '../adapters/http/health.routes.js';
 import { toHttpError } from '../adapters/http/http-error.mapper.js';
 import { ErrorReply } from '../adapters/http/http.schemas.js';
 import { notifyRoutes } from '../adapters/http/notify.routes.js';
+import { broadcastRoutes } from '../adapters/http/broadcast.routes.js';
+import { connectionRoutes } from '../adapters/http/connection.routes.js';
+import { groupRoutes } from '../adapters/http/group.routes.js';
+import type { ParityUseCases } from './parity.container.js';
 
 export interface AppUseCases {
   notifyUser: NotifyUserUseCase;
   listConnections: ListConnectionsUseCase;
   checkReadiness: CheckReadinessUseCase;
+  /** Groups, broadcast, one connection, close, userIds and Idempotency-Key (`parityUseCases(container)`). */
+  parity?: ParityUseCases;
 }
 
 export interface BuildAppOptions {
@@ -89,9 +95,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         message: 'send Authorization: Bearer <API key>',
       });
     });
+    const parity = options.useCases.parity;
+    if (parity) {
+      // Before notifyRoutes: the HEAD route must exist before GET /users/:userId/connections would add its own.
+      await secured.register(connectionRoutes, parity);
+      await secured.register(groupRoutes, parity);
+      await secured.register(broadcastRoutes, parity);
+    }
     await secured.register(notifyRoutes, {
       notifyUser: options.useCases.notifyUser,
       listConnections: options.useCases.listConnections,
+      ...(parity ? { notifyUsers: parity.notifyUsers, runIdempotently: parity.runIdempotently } : {}),
     });
   });
 

@@ -4,6 +4,7 @@ import { CheckReadinessUseCase } from '../domain/use-cases/check-readiness.use-c
 import { ListConnectionsUseCase } from '../domain/use-cases/list-connections.use-case.js';
 import { NotifyUserUseCase } from '../domain/use-cases/notify-user.use-case.js';
 import { buildApp } from './app.js';
+import { parityUseCases } from './parity.container.js';
 import type { ServerConfig } from './config.js';
 
 export interface RunningNotifyService {
@@ -25,6 +26,7 @@ export async function startNotifyService(
       notifyUser: container.resolve(NotifyUserUseCase),
       listConnections: container.resolve(ListConnectionsUseCase),
       checkReadiness: container.resolve(CheckReadinessUseCase),
+      parity: parityUseCases(container),
     },
     apiKeys: config.apiKeys,
     bodyLimitBytes: config.bodyLimitBytes,

@@ -25,7 +25,8 @@ export interface LocalStack {
   /** DynamoDB endpoint in use (undefined with STORAGE=memory). */
   dynamoDbEndpoint?: string;
   /** A JWT the local authorizer accepts. */
-  token(userId: string, ttlSeconds?: number): Promise<string>;
+  /** A JWT the local authorizer accepts; `groups` is its `groups` claim (the groups its socket may join). */
+  token(userId: string, ttlSeconds?: number, claims?: { groups?: string[] }): Promise<string>;
   /** Stops the emulator (running `$disconnect` for open sockets), the notify service, then DynamoDB Local. */
   stop(): Promise<void>;
 }
@@ -94,7 +95,8 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       emulator,
       notify,
       ...(dynamoDbEndpoint ? { dynamoDbEndpoint } : {}),
-      token: (userId, ttlSeconds) => issueLocalToken(config.jwtSecret, userId, ttlSeconds ? { ttlSeconds } : {}),
+      token: (userId, ttlSeconds, claims) =>
+        issueLocalToken(config.jwtSecret, userId, { ...(ttlSeconds ? { ttlSeconds } : {}), ...(claims?.groups ? { groups: claims.groups } : {}) }),
       stop: stopAll,
     };
   } catch (error) {

@@ -254,7 +254,10 @@ describe('service routes', () => {
     const doc = (await f.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/notify', '/users/{userId}/connections', '/healthz', '/readyz']));
-    expect(doc.paths['/notify'].post.requestBody.content['application/json'].schema.required).toEqual(['userId', 'message']);
+    // userId or userIds (checked by the route): only the message is required by the schema itself.
+    const notifyBody = doc.paths['/notify'].post.requestBody.content['application/json'].schema;
+    expect(notifyBody.required).toEqual(['message']);
+    expect(Object.keys(notifyBody.properties)).toEqual(expect.arrayContaining(['userId', 'userIds', 'message', 'excludeConnectionIds']));
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
     const ui = await f.app.inject({ method: 'GET', url: '/docs/' });
     expect(ui.statusCode).toBe(200);
