@@ -74,6 +74,8 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<ConnectionRoutesOptions
   app.head(
     '/users/:userId/connections',
     {
+      // Documented, unlike the HEAD routes Fastify adds for each GET.
+      config: { swagger: { exposeHeadRoute: true } },
       schema: {
         tags: ['connections'],
         summary: 'Is the user online? 200 when she has a live connection, else 404 (no body)',
