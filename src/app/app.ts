@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { CheckReadinessUseCase } from '../domain/use-cases/check-readiness.use-case.js';
 import type { ListConnectionsUseCase } from '../domain/use-cases/list-connections.use-case.js';
 import type { NotifyUserUseCase } from '../domain/use-cases/notify-user.use-case.js';
+import type { StopSignal } from '../domain/shared/stop-signal.js';
 import { ApiKeyGuard } from '../adapters/http/api-key.guard.js';
 import { healthRoutes } from '../adapters/http/health.routes.js';
 import { toHttpError } from '../adapters/http/http-error.mapper.js';
@@ -30,6 +31,8 @@ export interface BuildAppOptions {
   bodyLimitBytes?: number;
   /** A pino instance for request logs; none = silent. */
   logger?: FastifyBaseLogger;
+  /** Stops in-flight notifies (they answer with what is known) when the service shuts down. */
+  shutdown?: StopSignal;
 }
 
 /** The notify REST service: routes, schemas, auth and error mapping. `server.ts` listens; tests inject. */
@@ -106,6 +109,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       notifyUser: options.useCases.notifyUser,
       listConnections: options.useCases.listConnections,
       ...(parity ? { notifyUsers: parity.notifyUsers, runIdempotently: parity.runIdempotently } : {}),
+      ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     });
   });
 

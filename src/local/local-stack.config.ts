@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConfigError, EnvReader, loadServerConfig, type Env, type ServerConfig } from '../app/config.js';
 import { STAGE_NAME_PATTERN } from './emulator/emulator-options.js';
 
@@ -15,6 +16,21 @@ export interface LocalStackConfig extends ServerConfig {
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** Key printed in the banner when NOTIFY_API_KEYS was not set. */
   defaultApiKeyUsed: boolean;
+  /** Where `npm start` writes the running stack's URLs and secrets for the local tools. */
+  stateFile: string;
+  /** `LOG_EVENTS=1`: log every event the handlers get, tokens redacted. */
+  logEvents: boolean;
+}
+
+/** Silences the AWS SDK's "will need Node 22" notice in local processes (unless the variable is set). */
+export function quietSdkNodeNotice(env: Env = process.env): void {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
+/** `SOCKETPOST_STATE_FILE`, else `.socketpost/local-stack.json` in the project folder (npm scripts run there). */
+export function localStateFilePath(env: Env = process.env): string {
+  const path = env.SOCKETPOST_STATE_FILE?.trim();
+  return path ? path : join(process.cwd(), '.socketpost', 'local-stack.json');
 }
 
 export const LOCAL_DEFAULTS = {
@@ -66,5 +82,7 @@ export function loadLocalStackConfig(env: Env = process.env): LocalStackConfig {
       secretAccessKey: r.string('AWS_SECRET_ACCESS_KEY', LOCAL_DEFAULTS.secretAccessKey),
     },
     defaultApiKeyUsed,
+    stateFile: localStateFilePath(env),
+    logEvents: ['1', 'true'].includes(r.oneOf('LOG_EVENTS', ['0', '1', 'true', 'false'], '0')),
   });
 }

@@ -64,7 +64,7 @@ describe('SendToConnectionUseCase and CloseConnectionUseCase', () => {
     await f.groups.addConnection('room', c);
 
     await f.closeConnection.execute('c1');
-    expect(f.messenger.deletes).toEqual([{ url: c.endpoint.url, connectionId: 'c1' }]);
+    expect(f.messenger.calls).toEqual([{ method: 'DELETE', url: c.endpoint.url, connectionId: 'c1' }]);
     expect(await f.connections.findById('c1')).toBeUndefined();
     expect(await f.groups.removeConnectionFromAll('c1')).toEqual([]);
     await expect(f.closeConnection.execute('c1')).rejects.toBeInstanceOf(ConnectionNotFoundError);

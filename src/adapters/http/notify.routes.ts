@@ -8,6 +8,7 @@ import type { RunIdempotentlyUseCase } from '../../domain/use-cases/run-idempote
 import { ConnectionsReply, ErrorReply, NotifyReply, UserParams } from './http.schemas.js';
 import { idempotently } from './idempotency.js';
 import { IdempotencyHeaders, NotifyRequestBody, NotifyUsersReply } from './parity.schemas.js';
+import type { StopSignal } from '../../domain/shared/stop-signal.js';
 
 export interface NotifyRoutesOptions {
   notifyUser: NotifyUserUseCase;
@@ -15,12 +16,14 @@ export interface NotifyRoutesOptions {
   /** `userIds` (1–100 users) and the Idempotency-Key header. */
   notifyUsers?: NotifyUsersUseCase;
   runIdempotently?: RunIdempotentlyUseCase;
+  /** When it stops, in-flight notifies answer at once with what is known (the rest `failed`, `SHUTDOWN`). */
+  shutdown?: StopSignal;
 }
 
 const errors = { 400: ErrorReply, 401: ErrorReply, 413: ErrorReply, 503: ErrorReply };
 
 /** `POST /notify` and `GET /users/:userId/connections`: one use case each, errors mapped by the app's handler. */
-export const notifyRoutes: FastifyPluginAsyncTypebox<NotifyRoutesOptions> = async (app, { notifyUser, listConnections, notifyUsers, runIdempotently }) => {
+export const notifyRoutes: FastifyPluginAsyncTypebox<NotifyRoutesOptions> = async (app, { notifyUser, listConnections, notifyUsers, runIdempotently, shutdown }) => {
   app.post(
     '/notify',
     {
@@ -40,7 +43,7 @@ export const notifyRoutes: FastifyPluginAsyncTypebox<NotifyRoutesOptions> = asyn
         throw new ValidationError('userId', 'body.userId is required (or, instead, userIds: 1–100 user ids)');
       }
       return idempotently<DeliveryReport | NotifyUsersReport>(request, reply, runIdempotently, () =>
-        userIds && notifyUsers ? notifyUsers.execute({ userIds, ...rest }) : notifyUser.execute({ userId: userId as string, ...rest }),
+        userIds && notifyUsers ? notifyUsers.execute({ userIds, ...rest }, shutdown) : notifyUser.execute({ userId: userId as string, ...rest }, shutdown),
       );
     },
   );

@@ -29,9 +29,9 @@ export class CloseConnectionUseCase {
 
   async close(connection: Connection): Promise<CloseOutcome> {
     const result = await this.messenger.deleteConnection(connection.endpoint, connection.connectionId);
-    if (result.status === 'forbidden' || result.status === 'error') return { status: 'failed', message: result.message };
+    if (result.status !== 'deleted' && result.status !== 'gone') return { status: 'failed', message: result.message };
     await this.connections.remove(connection.connectionId);
     await this.groups.removeConnectionFromAll(connection.connectionId);
-    return result.status === 'ok' ? { status: 'closed' } : { status: 'gone' };
+    return result.status === 'deleted' ? { status: 'closed' } : { status: 'gone' };
   }
 }

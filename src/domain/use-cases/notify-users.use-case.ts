@@ -1,5 +1,6 @@
 import { assertUserIds } from '../model/audience.js';
 import { mapWithConcurrency } from '../shared/map-with-concurrency.js';
+import type { StopSignal } from '../shared/stop-signal.js';
 import { encodeMessage, type DeliveryReport, type NotificationMessage, type NotifyUserUseCase } from './notify-user.use-case.js';
 
 export interface NotifyUsersCommand {
@@ -24,16 +25,20 @@ const USERS_IN_FLIGHT = 4;
 export class NotifyUsersUseCase {
   constructor(private readonly notifyUser: NotifyUserUseCase) {}
 
-  async execute(command: NotifyUsersCommand): Promise<NotifyUsersReport> {
+  /** `stop` ends every user's notify early (see NotifyUserUseCase). */
+  async execute(command: NotifyUsersCommand, stop?: StopSignal): Promise<NotifyUsersReport> {
     const userIds = assertUserIds(command.userIds);
     // Refuses a bad or oversized message before the first user is notified.
     encodeMessage(command.message);
     const users = await mapWithConcurrency(userIds, USERS_IN_FLIGHT, (userId) =>
-      this.notifyUser.execute({
-        userId,
-        message: command.message,
-        ...(command.excludeConnectionIds ? { excludeConnectionIds: command.excludeConnectionIds } : {}),
-      }),
+      this.notifyUser.execute(
+        {
+          userId,
+          message: command.message,
+          ...(command.excludeConnectionIds ? { excludeConnectionIds: command.excludeConnectionIds } : {}),
+        },
+        stop,
+      ),
     );
     const sum = (pick: (r: DeliveryReport) => number) => users.reduce((total, r) => total + pick(r), 0);
     return {

@@ -8,6 +8,7 @@ import { HandshakeHandler } from './handshake.handler.js';
 import { writeAwsError } from './http-replies.js';
 import { ManagementApiHandler } from './management-api.handler.js';
 import { SigV4Verifier } from './sigv4.verifier.js';
+import { VirtualConnections } from './virtual-connection.js';
 
 /** One HTTP server: WebSocket upgrades on `/{stage}`, the management API on `/{stage}/@connections/{id}`. */
 export class EmulatorServer {
@@ -15,6 +16,7 @@ export class EmulatorServer {
   private readonly handshakes: HandshakeHandler;
   private readonly management: ManagementApiHandler;
   private readonly server: Server;
+  private readonly virtual: VirtualConnections;
   private stopped: Promise<void> | undefined;
 
   constructor(
@@ -24,6 +26,7 @@ export class EmulatorServer {
     const logger = options.logger.child({ component: 'api-gateway-emulator' });
     const events = new EventFactory(options.apiId, options.region, options.accountId);
     this.handshakes = new HandshakeHandler({ registry: this.registry, events, handlers, options, logger });
+    this.virtual = new VirtualConnections(this.registry);
     this.management = new ManagementApiHandler(this.registry, new SigV4Verifier(options.region, options.credentials), options);
     this.server = createServer((req, res) => {
       this.management.handle(req, res).catch((err: unknown) => {
@@ -58,6 +61,21 @@ export class EmulatorServer {
     if (!channel) return false;
     channel.drop();
     return true;
+  }
+
+  openVirtualConnection(stage: string, domainName: string): string {
+    if (!this.options.stages.includes(stage)) throw new Error(`unknown stage: ${stage}`);
+    let connectionId = this.options.connectionIdFactory();
+    for (let attempt = 0; this.registry.get(connectionId); attempt += 1) {
+      if (attempt >= 100) throw new Error('connectionIdFactory keeps returning ids that are in use');
+      connectionId = this.options.connectionIdFactory();
+    }
+    this.virtual.open(connectionId, stage, domainName);
+    return connectionId;
+  }
+
+  virtualDeliveries(connectionId: string): number | undefined {
+    return this.virtual.deliveries(connectionId);
   }
 
   stop(): Promise<void> {

@@ -95,6 +95,7 @@ export class HandshakeHandler {
     const url = requestUrl(req);
     const sourceIp = normalizeIp(req.socket.remoteAddress);
     const now = Date.now();
+    const parts = handshakeRequestParts(req, url, sourceIp);
     const connection: EmulatedConnection = {
       connectionId: this.uniqueConnectionId(),
       stage: stageOf(url.pathname) as string,
@@ -103,13 +104,13 @@ export class HandshakeHandler {
       sourceIp,
       userAgent: req.headers['user-agent'],
       domainName: req.headers.host ?? `${options.host}:${req.socket.localPort ?? ''}`,
+      requestHeaders: { headers: parts.headers, multiValueHeaders: parts.multiValueHeaders },
       authorizer: undefined,
       state: 'connecting',
     };
     registry.add(connection);
     let opened = false;
     try {
-      const parts = handshakeRequestParts(req, url, sourceIp);
       const refusal = (await this.authorize(connection, parts)) ?? (await this.runConnect(connection, parts, req));
       if (refusal) return refuseHandshake(socket, refusal.status, refusal.errorType, refusal.message);
       if (socket.destroyed || this.stopping) return;
