@@ -79,7 +79,7 @@ export class SocketpostStack extends Stack {
       authorizer: fn('authorizer', 'socketpost $connect REQUEST authorizer (JWT from ?token=)', 5),
       connect: fn('connect', 'socketpost $connect: records the connection and its endpoint'),
       disconnect: fn('disconnect', 'socketpost $disconnect: forgets the connection'),
-      default: fn('default', 'socketpost $default: answers ping with pong'),
+      default: fn('default', 'socketpost $default: answers ping with pong, joins and leaves groups'),
     };
 
     const account = config.manageApiGatewayAccount ? new ApiGatewayAccount(this, 'ApiGatewayAccount') : undefined;
@@ -99,6 +99,8 @@ export class SocketpostStack extends Stack {
     // Least privilege: the table only for the functions that store connections; posting only for $default.
     this.table.grantConnections(this.functions.connect.role);
     this.table.grantConnections(this.functions.disconnect.role);
+    // $default reads the sender's record and writes its group memberships (`{"action":"join"}`).
+    this.table.grantConnections(this.functions.default.role);
     grantManageConnections(this.functions.default.role, [this.gateway.ref], ['POST']);
 
     const targets: ApiStageRef[] = [this.gateway.ref, ...config.managementTargets];

@@ -2,7 +2,7 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, Billing, type ITableV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb/dynamodb-table.js';
+import { BROADCAST_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb/dynamodb-table.js';
 import type { SharedTable } from '../config.js';
 
 export interface ConnectionsTableProps {
@@ -14,8 +14,9 @@ export interface ConnectionsTableProps {
 
 /**
  * The single table of connections and endpoints: created here, or imported when another stack owns it.
- * Keys and TTL come from the adapter, so the stack and the code cannot drift apart. No GSI: a user's
- * connections are one Query on `pk`.
+ * Keys, TTL and the one index come from the adapter, so the stack and the code cannot drift apart: a user's
+ * connections are one Query on `pk`; the sparse, write-sharded `broadcast` index lists a stage's connections
+ * for `POST /broadcast`.
  */
 export class ConnectionsTable extends Construct {
   readonly table: ITableV2;
@@ -38,6 +39,13 @@ export class ConnectionsTable extends Construct {
       sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
       billing: Billing.onDemand(),
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      globalSecondaryIndexes: [
+        {
+          indexName: BROADCAST_INDEX.indexName,
+          partitionKey: { name: BROADCAST_INDEX.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: BROADCAST_INDEX.sortKey, type: AttributeType.STRING },
+        },
+      ],
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: props.deletionProtection,
       removalPolicy: props.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -54,7 +62,7 @@ export class ConnectionsTable extends Construct {
     return { TABLE_NAME: this.tableName, ...(this.shared ? { TABLE_REGION: this.shared.region } : {}) };
   }
 
-  /** GetItem, PutItem, DeleteItem, Query and TransactWriteItems (what the repository uses), on this table only. */
+  /** Read and write items of this table and its `broadcast` index (what the repositories use), nothing else. */
   grantConnections(grantee: IGrantable): void {
     this.table.grantReadWriteData(grantee);
   }
@@ -68,7 +76,7 @@ export class ConnectionsTable extends Construct {
       resource: 'table',
       resourceName: shared.tableName,
     });
-    // The table has no index, so the grants name the table ARN alone (no `/index/*`).
-    return TableV2.fromTableAttributes(this, 'Table', { tableArn, grantIndexPermissions: false });
+    // The owning stack must add the `broadcast` index (see infra/README.md); the grants cover the table and its indexes.
+    return TableV2.fromTableAttributes(this, 'Table', { tableArn, grantIndexPermissions: true });
   }
 }

@@ -56,7 +56,8 @@ describe('NotifyUserUseCase outcomes after retries', () => {
   });
 
   it('should prune a connection that answers 410 after a retried throttle, counting both attempts', async () => {
-    const f = domainFixture();
+    // An old connection: its 410 means gone, not "still in $connect".
+    const f = domainFixture({ connectGraceMs: 0 });;
     await f.connect({ connectionId: 'c1', userId: 'alice' });
     f.messenger.script('c1', throttled, { status: 'gone' });
 
@@ -118,7 +119,8 @@ describe('NotifyUserUseCase outcomes after retries', () => {
   });
 
   it('should count each outcome and log one summary line with the encoded size', async () => {
-    const f = domainFixture();
+    // An old connection: its 410 means gone, not "still in $connect".
+    const f = domainFixture({ connectGraceMs: 0 });;
     for (const id of ['ok1', 'ok2', 'dead', 'denied', 'busy']) await f.connect({ connectionId: id, userId: 'alice' });
     f.messenger.script('dead', { status: 'gone' });
     f.messenger.script('denied', { status: 'forbidden', message: 'no' });
@@ -134,7 +136,8 @@ describe('NotifyUserUseCase outcomes after retries', () => {
   });
 
   it('should log why a gone connection could not be removed', async () => {
-    const f = domainFixture();
+    // An old connection: its 410 means gone, not "still in $connect".
+    const f = domainFixture({ connectGraceMs: 0 });;
     await f.connect({ connectionId: 'dead', userId: 'alice' });
     f.messenger.script('dead', { status: 'gone' });
     f.connections.remove = async () => {
@@ -151,7 +154,8 @@ describe('NotifyUserUseCase outcomes after retries', () => {
   });
 
   it('should log a removal failure that is not an Error as text', async () => {
-    const f = domainFixture();
+    // An old connection: its 410 means gone, not "still in $connect".
+    const f = domainFixture({ connectGraceMs: 0 });;
     await f.connect({ connectionId: 'dead', userId: 'alice' });
     f.messenger.script('dead', { status: 'gone' });
     f.connections.remove = async () => {

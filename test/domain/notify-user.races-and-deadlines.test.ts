@@ -190,6 +190,8 @@ function realTime(options: Partial<NotifyUserOptions>, answer: (connectionId: st
       count += 1;
       return answer(connectionId);
     },
+    getConnection: async () => ({ status: 'gone' }),
+    deleteConnection: async () => ({ status: 'gone' }),
   };
   const notify = new NotifyUserUseCase(repository, messenger, new SystemClock(), new MemoryLogger(), { random: () => 0.5, ...options });
   return { notify, repository, posts: () => count };

@@ -4,7 +4,7 @@ import { createContainer } from '../../src/app/container.js';
 import { startNotifyService } from '../../src/app/notify-service.js';
 import type { ManagementEndpointProps } from '../../src/domain/model/management-endpoint.js';
 import { RecordConnectionUseCase } from '../../src/domain/use-cases/record-connection.use-case.js';
-import type { ConnectionMessenger, PostResult } from '../../src/ports/connection.messenger.js';
+import type { ConnectionMessenger, DeleteConnectionResult, GetConnectionResult, PostResult } from '../../src/ports/connection.messenger.js';
 import { coreConfig, serverConfig, TEST_API_KEY } from '../support/core-config.js';
 import { MemoryLogger } from '../support/silent-logger.js';
 
@@ -16,6 +16,14 @@ class HalfHangingMessenger implements ConnectionMessenger {
     if (connectionId === 'fast') return { status: 'delivered' };
     this.hanging += 1;
     return new Promise<PostResult>(() => undefined);
+  }
+
+  async getConnection(): Promise<GetConnectionResult> {
+    return { status: 'gone' };
+  }
+
+  async deleteConnection(): Promise<DeleteConnectionResult> {
+    return { status: 'gone' };
   }
 }
 

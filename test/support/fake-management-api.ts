@@ -27,8 +27,6 @@ export interface FakeReply {
   status: number;
   /** Send `x-amzn-ErrorType` on errors (default true). */
   errorTypeHeader?: boolean;
-  /** The `x-amzn-ErrorType` to send (default: the usual one for the status). */
-  errorType?: string;
   /** Wait this long before answering (default 0). */
   delayMs?: number;
   /** `x-amzn-ErrorType` to send instead of the one that goes with `status` (to make header and status disagree). */

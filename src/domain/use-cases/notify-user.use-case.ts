@@ -126,7 +126,7 @@ export class NotifyUserUseCase {
       : () => undefined;
 
     let deliveries: ConnectionDelivery[];
-    let excludedCount = 0;
+    let excludedCount: number;
     try {
       const now = this.clock.now();
       const found = await this.connections.findByUser(userId);

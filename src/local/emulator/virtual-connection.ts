@@ -22,6 +22,7 @@ export class VirtualConnections {
       userAgent: 'virtual-connection',
       domainName,
       authorizer: undefined,
+      requestHeaders: { headers: {}, multiValueHeaders: {} },
       state: 'open',
     };
     const close = () => this.registry.remove(connectionId);
