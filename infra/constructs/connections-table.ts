@@ -1,6 +1,6 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, Billing, type ITableV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { BROADCAST_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb/dynamodb-table.js';
 import type { SharedTable } from '../config.js';
@@ -62,9 +62,9 @@ export class ConnectionsTable extends Construct {
     return { TABLE_NAME: this.tableName, ...(this.shared ? { TABLE_REGION: this.shared.region } : {}) };
   }
 
-  /** Read and write items of this table and its `broadcast` index (what the repositories use), nothing else. */
+  /** Read and write items of this table (what the repositories use), and not its index. */
   grantConnections(grantee: IGrantable): void {
-    this.table.grantReadWriteData(grantee);
+    grantTableItems(this.table, grantee);
   }
 
   private importTable(shared: SharedTable): ITableV2 {
@@ -76,7 +76,26 @@ export class ConnectionsTable extends Construct {
       resource: 'table',
       resourceName: shared.tableName,
     });
-    // The owning stack must add the `broadcast` index (see infra/README.md); the grants cover the table and its indexes.
-    return TableV2.fromTableAttributes(this, 'Table', { tableArn, grantIndexPermissions: true });
+    // The grants name the table ARN and, for the notify task, its `broadcast` index (which the owner must add).
+    return TableV2.fromTableAttributes(this, 'Table', { tableArn, grantIndexPermissions: false });
+  }
+}
+
+/**
+ * The item actions of the repositories (Get/Put/Update/Delete/Query, and ConditionCheck inside transactions)
+ * on the table's own ARN; `withBroadcastIndex` adds Query on the `broadcast` index alone (POST /broadcast),
+ * never `index/*`.
+ */
+export function grantTableItems(table: ITableV2, grantee: IGrantable, options: { withBroadcastIndex?: boolean } = {}): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+      resources: [table.tableArn],
+    }),
+  );
+  if (options.withBroadcastIndex) {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${BROADCAST_INDEX.indexName}`] }),
+    );
   }
 }

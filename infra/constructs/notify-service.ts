@@ -35,6 +35,7 @@ import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { NotifyServiceSettings } from '../config.js';
 import { REPO_ROOT } from '../paths.js';
+import { grantTableItems } from './connections-table.js';
 import { type ApiStageRef, type ConnectionsMethod, grantManageConnections } from './manage-connections.js';
 
 export interface NotifyServiceProps {
@@ -112,7 +113,7 @@ export class NotifyService extends Construct {
       },
       stopTimeout: Duration.seconds(30),
     });
-    props.table.grantReadWriteData(taskDefinition.taskRole);
+    grantTableItems(props.table, taskDefinition.taskRole, { withBroadcastIndex: true });
     grantManageConnections(taskDefinition.taskRole, props.managementTargets, NOTIFY_METHODS);
 
     this.service = new FargateService(this, 'Service', {

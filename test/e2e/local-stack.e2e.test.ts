@@ -100,7 +100,8 @@ describe('the local stack, end to end (real sockets, real SDK, DynamoDB Local)',
     const { body } = await notify('carol', 'anyone there?');
 
     expect(body).toMatchObject({ delivered: 0, gone: 1, failed: 0 });
-    expect(body.connections).toEqual([{ connectionId, status: 'gone', attempts: 1 }]);
+    // A socket seconds old is retried through the connect grace (NOT_YET_OPEN) before it counts as gone.
+    expect(body.connections).toEqual([{ connectionId, status: 'gone', attempts: expect.any(Number) }]);
     expect(await connectionsOf('carol')).toEqual([]);
   });
 
