@@ -1,8 +1,7 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, Billing, type ITableV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { BROADCAST_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb/dynamodb-table.js';
+import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb/dynamodb-table.js';
 import type { SharedTable } from '../config.js';
 
 export interface ConnectionsTableProps {
@@ -14,9 +13,8 @@ export interface ConnectionsTableProps {
 
 /**
  * The single table of connections and endpoints: created here, or imported when another stack owns it.
- * Keys, TTL and the one index come from the adapter, so the stack and the code cannot drift apart: a user's
- * connections are one Query on `pk`; the sparse, write-sharded `broadcast` index lists a stage's connections
- * for `POST /broadcast`.
+ * Keys and TTL come from the adapter, so the stack and the code cannot drift apart. No GSI: a user's
+ * connections are one Query on `pk`. Who may do what on it is `infra/data-access.ts`.
  */
 export class ConnectionsTable extends Construct {
   readonly table: ITableV2;
@@ -39,13 +37,6 @@ export class ConnectionsTable extends Construct {
       sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
       billing: Billing.onDemand(),
       timeToLiveAttribute: TTL_ATTRIBUTE,
-      globalSecondaryIndexes: [
-        {
-          indexName: BROADCAST_INDEX.indexName,
-          partitionKey: { name: BROADCAST_INDEX.partitionKey, type: AttributeType.STRING },
-          sortKey: { name: BROADCAST_INDEX.sortKey, type: AttributeType.STRING },
-        },
-      ],
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: props.deletionProtection,
       removalPolicy: props.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -62,11 +53,6 @@ export class ConnectionsTable extends Construct {
     return { TABLE_NAME: this.tableName, ...(this.shared ? { TABLE_REGION: this.shared.region } : {}) };
   }
 
-  /** Read and write items of this table (what the repositories use), and not its index. */
-  grantConnections(grantee: IGrantable): void {
-    grantTableItems(this.table, grantee);
-  }
-
   private importTable(shared: SharedTable): ITableV2 {
     const stack = Stack.of(this);
     const tableArn = stack.formatArn({
@@ -76,26 +62,7 @@ export class ConnectionsTable extends Construct {
       resource: 'table',
       resourceName: shared.tableName,
     });
-    // The grants name the table ARN and, for the notify task, its `broadcast` index (which the owner must add).
+    // The table has no index, so the grants name the table ARN alone (no `/index/*`).
     return TableV2.fromTableAttributes(this, 'Table', { tableArn, grantIndexPermissions: false });
-  }
-}
-
-/**
- * The item actions of the repositories (Get/Put/Update/Delete/Query, and ConditionCheck inside transactions)
- * on the table's own ARN; `withBroadcastIndex` adds Query on the `broadcast` index alone (POST /broadcast),
- * never `index/*`.
- */
-export function grantTableItems(table: ITableV2, grantee: IGrantable, options: { withBroadcastIndex?: boolean } = {}): void {
-  grantee.grantPrincipal.addToPrincipalPolicy(
-    new PolicyStatement({
-      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-      resources: [table.tableArn],
-    }),
-  );
-  if (options.withBroadcastIndex) {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${BROADCAST_INDEX.indexName}`] }),
-    );
   }
 }

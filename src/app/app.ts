@@ -9,7 +9,17 @@ import type { StopSignal } from '../domain/shared/stop-signal.js';
 import { ApiKeyGuard } from '../adapters/http/api-key.guard.js';
 import { healthRoutes } from '../adapters/http/health.routes.js';
 import { toHttpError } from '../adapters/http/http-error.mapper.js';
-import { ErrorReply } from '../adapters/http/http.schemas.js';
+import { HTTP_SCHEMAS } from '../adapters/http/http.schemas.js';
+import {
+  assertJsonDepth,
+  assertUtf8ContentType,
+  createClientErrorHandler,
+  createFrameworkErrorHandler,
+} from '../adapters/http/edge-errors.js';
+import { SECURITY_HEADERS, securityHeadersFor } from '../adapters/http/security-headers.js';
+import rateLimit from '@fastify/rate-limit';
+import { serializeRequest } from '../adapters/http/request-log.js';
+import { DEFAULT_RATE_LIMIT_PER_MINUTE, rateLimitOptions } from '../adapters/http/rate-limit.js';
 import { notifyRoutes } from '../adapters/http/notify.routes.js';
 import { broadcastRoutes } from '../adapters/http/broadcast.routes.js';
 import { connectionRoutes } from '../adapters/http/connection.routes.js';
@@ -33,12 +43,33 @@ export interface BuildAppOptions {
   logger?: FastifyBaseLogger;
   /** Stops in-flight notifies (they answer with what is known) when the service shuts down. */
   shutdown?: StopSignal;
+  /** A request (headers and body) not received in full within this answers 408 and is closed (default 30 s). */
+  requestTimeoutMs?: number;
+  /** An idle keep-alive connection is closed after this (default 72 s, above the ALB's 60 s idle timeout). */
+  keepAliveTimeoutMs?: number;
+  /** Requests per minute per API key on the authenticated routes; 0 = no limit (default 6,000). */
+  rateLimitPerMinute?: number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
 /** The notify REST service: routes, schemas, auth and error mapping. `server.ts` listens; tests inject. */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const guard = new ApiKeyGuard(options.apiKeys);
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    requestTimeout,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+    // Node checks the timeouts every connectionsCheckingInterval (30 s by default): check every second instead.
+    http: { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(1_000, requestTimeout) },
+    clientErrorHandler: createClientErrorHandler(requestTimeout, { ...SECURITY_HEADERS, 'cache-control': 'no-store' }),
+    // Errors of the router (a path that is not valid UTF-8, a parameter over 1,024 characters) come before
+    // the routes and their API key check: without a valid key they answer 401, so nothing is learnt unauthenticated.
+    frameworkErrors: createFrameworkErrorHandler((authorization) => guard.allows(authorization)),
+    ...(options.logger
+      ? { loggerInstance: options.logger.child({}, { serializers: { req: serializeRequest } }) }
+      : { logger: false }),
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     requestIdHeader: 'x-request-id',
     // A user id may be 128 characters, URL-encoded up to 3 times longer (the default 100 would answer 414).
@@ -47,9 +78,27 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.addSchema(ErrorReply);
+  for (const schema of HTTP_SCHEMAS) app.addSchema(schema);
   // Only JSON bodies: text/plain would otherwise be parsed and then fail validation confusingly.
   app.removeContentTypeParser('text/plain');
+  // JSON in UTF-8 only, and never nested deeper than the documented depth (checked before parsing).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    try {
+      assertUtf8ContentType(request.headers['content-type']);
+      assertJsonDepth(body as string);
+    } catch (error) {
+      done(error as Error, undefined);
+      return;
+    }
+    parseJson(request, body as string, done);
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    for (const [name, value] of Object.entries(securityHeadersFor(path))) if (!reply.hasHeader(name)) reply.header(name, value);
+  });
 
   app.setErrorHandler((error, request, reply) => {
     const body = toHttpError(error);
@@ -69,6 +118,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   );
 
   await app.register(swagger, {
+    // Shared schemas appear as components named by their `$id` (NotifyReply, ErrorReply…), not `def-0`.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.0.3',
       info: {
@@ -86,7 +137,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(healthRoutes, { checkReadiness: options.useCases.checkReadiness });
 
-  const guard = new ApiKeyGuard(options.apiKeys);
   await app.register(async (secured) => {
     secured.addHook('onRequest', async (request, reply) => {
       if (guard.allows(request.headers.authorization)) return;
@@ -98,6 +148,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         message: 'send Authorization: Bearer <API key>',
       });
     });
+    const perMinute = options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE;
+    if (perMinute > 0) await secured.register(rateLimit, rateLimitOptions(perMinute));
     const parity = options.useCases.parity;
     if (parity) {
       // Before notifyRoutes: the HEAD route must exist before GET /users/:userId/connections would add its own.

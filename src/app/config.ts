@@ -38,6 +38,10 @@ export interface JwtConfig {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** Longest token lifetime accepted (`exp - iat`, or `exp - now` without `iat`). */
+  maxTtlSeconds: number;
+  /** Clock skew tolerated on `exp`, `nbf` and `iat`. */
+  clockSkewSeconds: number;
 }
 
 export interface ServerConfig extends CoreConfig {
@@ -48,6 +52,12 @@ export interface ServerConfig extends CoreConfig {
   bodyLimitBytes: number;
   /** How long SIGTERM waits for in-flight requests. */
   shutdownTimeoutMs: number;
+  /** A request not received in full within this answers 408 and is closed. */
+  requestTimeoutMs: number;
+  /** Idle keep-alive connections are closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Requests per minute per API key; 0 = no limit. */
+  rateLimitPerMinute: number;
 }
 
 
@@ -176,6 +186,9 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     apiKeys,
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1_048_576, 1_024, 10_485_760),
     shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 120_000),
+    requestTimeoutMs: r.int('REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
+    keepAliveTimeoutMs: r.int('KEEP_ALIVE_TIMEOUT_MS', 72_000, 1_000, 600_000),
+    rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 6_000, 0, 1_000_000),
   });
 }
 
@@ -194,6 +207,8 @@ export function loadAuthorizerConfig(env: Env = process.env): JwtConfig {
     ...(jwksUrl ? { jwksUrl } : {}),
     ...(r.optional('JWT_ISSUER') ? { issuer: r.optional('JWT_ISSUER') } : {}),
     ...(r.optional('JWT_AUDIENCE') ? { audience: r.optional('JWT_AUDIENCE') } : {}),
+    maxTtlSeconds: r.int('JWT_MAX_TTL_SECONDS', 86_400, 60, 30 * 86_400),
+    clockSkewSeconds: r.int('JWT_CLOCK_SKEW_SECONDS', 30, 0, 600),
   };
   if (jwt.jwksUrl) {
     r.check(Boolean(jwt.issuer), 'JWT_ISSUER is required with JWT_JWKS_URL');

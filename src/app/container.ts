@@ -8,6 +8,7 @@ import { RegisterEndpointUseCase } from '../domain/use-cases/register-endpoint.u
 import { RemoveConnectionUseCase } from '../domain/use-cases/remove-connection.use-case.js';
 import { AnswerClientMessageUseCase } from '../domain/use-cases/answer-client-message.use-case.js';
 import { ApiGatewayConnectionMessenger } from '../adapters/api-gateway/api-gateway-connection.messenger.js';
+import { PacedConnectionMessenger } from '../adapters/api-gateway/paced-connection.messenger.js';
 import { SignedHttpConnectionMessenger } from '../adapters/api-gateway/signed-http-connection.messenger.js';
 import { createDynamoDbDocumentClient } from '../adapters/dynamodb/dynamodb.client.js';
 import { DynamoDbConnectionRepository } from '../adapters/dynamodb/dynamodb-connection.repository.js';
@@ -83,9 +84,11 @@ export function createContainer(config: CoreConfig, overrides: ContainerOverride
   c.register<ConnectionMessenger>(
     CONNECTION_MESSENGER,
     once(() => {
-      // MESSENGER: signed HTTP over undici by default; the SDK client stays as the reference.
+      // MESSENGER: signed HTTP over undici by default; the SDK client stays as the reference. Either is paced
+      // per endpoint, so that API Gateway's 429s slow a fan-out down instead of multiplying its retries.
       const options = overrides.credentials ? { credentials: overrides.credentials } : {};
-      return config.messenger === 'sdk' ? new ApiGatewayConnectionMessenger(options) : new SignedHttpConnectionMessenger(options);
+      const adapter = config.messenger === 'sdk' ? new ApiGatewayConnectionMessenger(options) : new SignedHttpConnectionMessenger(options);
+      return new PacedConnectionMessenger(adapter);
     }, overrides.messenger),
   );
 

@@ -14,8 +14,10 @@ export function lambdaContainer(): DependencyContainer {
 /** The authorizer's token verifier: HS256 with JWT_SECRET, or JWKS + issuer + audience. */
 export function lambdaTokenVerifier(): TokenVerifier {
   const jwt = loadAuthorizerConfig();
-  if (jwt.jwksUrl) return new JoseTokenVerifier({ jwksUrl: jwt.jwksUrl, issuer: jwt.issuer ?? '', audience: jwt.audience ?? '' });
+  const lifetime = { maxTtlSeconds: jwt.maxTtlSeconds, clockSkewSeconds: jwt.clockSkewSeconds };
+  if (jwt.jwksUrl) return new JoseTokenVerifier({ ...lifetime, jwksUrl: jwt.jwksUrl, issuer: jwt.issuer ?? '', audience: jwt.audience ?? '' });
   return new JoseTokenVerifier({
+    ...lifetime,
     secret: jwt.secret ?? '',
     ...(jwt.issuer ? { issuer: jwt.issuer } : {}),
     ...(jwt.audience ? { audience: jwt.audience } : {}),

@@ -25,7 +25,8 @@ const SHUTDOWN_FLUSH_MS = 1_000;
 
 /** Builds the REST app on a container's use cases and listens. */
 export async function startNotifyService(
-  config: Pick<ServerConfig, 'host' | 'port' | 'apiKeys' | 'bodyLimitBytes' | 'shutdownTimeoutMs'>,
+  config: Pick<ServerConfig, 'host' | 'port' | 'apiKeys' | 'bodyLimitBytes' | 'shutdownTimeoutMs'> &
+    Partial<Pick<ServerConfig, 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'rateLimitPerMinute'>>,
   container: DependencyContainer,
   logger?: FastifyBaseLogger,
 ): Promise<RunningNotifyService> {
@@ -40,6 +41,9 @@ export async function startNotifyService(
     apiKeys: config.apiKeys,
     bodyLimitBytes: config.bodyLimitBytes,
     shutdown: shutdown.signal,
+    requestTimeoutMs: config.requestTimeoutMs,
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    rateLimitPerMinute: config.rateLimitPerMinute,
     ...(logger ? { logger } : {}),
   });
   await app.listen({ host: config.host, port: config.port });

@@ -11,6 +11,8 @@ export interface LocalStackConfig extends ServerConfig {
   wsApiId: string;
   wsIdleTimeoutMs: number;
   wsMaxDurationMs: number;
+  /** More `Host` names the emulator answers on (`WS_ALLOWED_HOSTS`); any other host is refused with 403. */
+  wsAllowedHosts: string[];
   jwtSecret: string;
   /** The local credentials: the SDK signs with them, the emulator verifies with them. */
   credentials: { accessKeyId: string; secretAccessKey: string };
@@ -76,6 +78,10 @@ export function loadLocalStackConfig(env: Env = process.env): LocalStackConfig {
     wsApiId,
     wsIdleTimeoutMs: r.int('WS_IDLE_TIMEOUT_MS', 10 * 60_000, 100, 24 * 3_600_000),
     wsMaxDurationMs: r.int('WS_MAX_DURATION_MS', 2 * 3_600_000, 100, 24 * 3_600_000),
+    wsAllowedHosts: (r.optional('WS_ALLOWED_HOSTS') ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
     jwtSecret,
     credentials: {
       accessKeyId: r.string('AWS_ACCESS_KEY_ID', LOCAL_DEFAULTS.accessKeyId),

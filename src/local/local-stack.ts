@@ -19,6 +19,7 @@ import type { LocalStackState } from './local-stack.state.js';
 import { withEventLogging } from './event-logging.js';
 import { listenNaming } from './port-in-use.error.js';
 import { startNotifyService, type RunningNotifyService } from '../app/notify-service.js';
+import type { SupervisedDynamoDbLocal } from './dynamodb-local.supervisor.js';
 
 export interface LocalStack {
   config: LocalStackConfig;
@@ -30,6 +31,10 @@ export interface LocalStack {
   /** A JWT the local authorizer accepts. */
   /** A JWT the local authorizer accepts; `groups` is its `groups` claim (the groups its socket may join). */
   token(userId: string, ttlSeconds?: number, claims?: { groups?: string[] }): Promise<string>;
+  /** The DynamoDB Local this stack runs and supervises (undefined with STORAGE=memory or DYNAMODB_ENDPOINT). */
+  dynamoDbLocal?: SupervisedDynamoDbLocal;
+  /** Settles if the stack had to stop on its own (DynamoDB Local died twice in a short window); it is stopped then. */
+  failed: Promise<Error>;
   /** Stops the emulator (running `$disconnect` for open sockets), the notify service, then DynamoDB Local. */
   stop(): Promise<void>;
 }
@@ -44,22 +49,44 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
   };
+  let reportFailure: (error: Error) => void = () => undefined;
+  const failed = new Promise<Error>((resolve) => (reportFailure = resolve));
   try {
     const pino = createPinoLogger({ level: config.logLevel });
+    const createTable = async (endpoint: string) => {
+      const admin = createDynamoDbClient({ region: config.tableRegion, endpoint, credentials: config.credentials });
+      try {
+        await ensureTable(admin, config.tableName);
+      } finally {
+        admin.destroy();
+      }
+    };
+    /** Set once the emulator runs: after a DynamoDB Local restart, records its open sockets again. */
+    let recordOpenSockets: () => Promise<void> = async () => undefined;
 
     let dynamoDbEndpoint: string | undefined;
+    let dynamoDbLocal: SupervisedDynamoDbLocal | undefined;
     if (config.storage === 'dynamodb') {
       dynamoDbEndpoint = config.dynamoDbEndpoint;
       if (!dynamoDbEndpoint) {
         // A dev dependency: the production image never loads the launcher.
-        const { startDynamoDbLocal } = await import('./dynamodb-local.launcher.js');
-        const local = await startDynamoDbLocal();
+        const { superviseDynamoDbLocal } = await import('./dynamodb-local.supervisor.js');
+        const local = await superviseDynamoDbLocal({
+          logger: pino.child({ component: 'dynamodb-local' }),
+          prepare: async (endpoint, restart) => {
+            await createTable(endpoint);
+            if (restart) await recordOpenSockets();
+          },
+          onGiveUp: (error) => {
+            void stopAll().then(() => reportFailure(error));
+          },
+        });
         stops.push(() => local.stop());
         dynamoDbEndpoint = local.endpoint;
+        dynamoDbLocal = local;
+      } else {
+        await createTable(dynamoDbEndpoint);
       }
-      const admin = createDynamoDbClient({ region: config.tableRegion, endpoint: dynamoDbEndpoint, credentials: config.credentials });
-      await ensureTable(admin, config.tableName);
-      admin.destroy();
     }
 
     // The same composition root as in AWS; only the endpoint and the local credentials differ.
@@ -87,10 +114,28 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
         credentials: config.credentials,
         idleTimeoutMs: config.wsIdleTimeoutMs,
         maxDurationMs: config.wsMaxDurationMs,
+        allowedHosts: config.wsAllowedHosts,
         logger: pino.child({ component: 'emulator' }),
       },
     ));
     stops.push(() => emulator.stop());
+    const record = container.resolve(RecordConnectionUseCase);
+    recordOpenSockets = async () => {
+      for (const c of emulator.connections()) {
+        const userId = c.authorizer?.userId;
+        if (typeof userId !== 'string') continue;
+        await record.execute({
+          connectionId: c.connectionId,
+          userId,
+          apiId: emulator.apiId,
+          domainName: c.domainName,
+          stage: c.stage,
+          connectedAt: c.connectedAt,
+          sourceIp: c.sourceIp,
+          ...(c.userAgent ? { userAgent: c.userAgent } : {}),
+        });
+      }
+    };
 
     const notify = await listenNaming('PORT', config.host, config.port, () => startNotifyService(config, container, pino.instance));
     stops.push(() => notify.close());
@@ -101,6 +146,8 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       emulator,
       notify,
       ...(dynamoDbEndpoint ? { dynamoDbEndpoint } : {}),
+      ...(dynamoDbLocal ? { dynamoDbLocal } : {}),
+      failed,
       token: (userId, ttlSeconds, claims) =>
         issueLocalToken(config.jwtSecret, userId, { ...(ttlSeconds ? { ttlSeconds } : {}), ...(claims?.groups ? { groups: claims.groups } : {}) }),
       stop: stopAll,

@@ -38,6 +38,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // The stack stopped itself (DynamoDB Local died twice in a short window): say why, exit non-zero.
+  void stack.failed.then((error) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`socketpost: ${error.message}`);
+    process.exit(1);
+  });
   // Printed last: whoever reads the banner may signal at once, so the handlers must already be in place.
   console.log(banner(stack));
 }

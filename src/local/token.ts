@@ -1,4 +1,5 @@
 import { issueLocalToken } from '../adapters/auth/jose-token.issuer.js';
+import { DEFAULT_JWT_MAX_TTL_SECONDS } from '../adapters/auth/jose-token.verifier.js';
 import { ConfigError } from '../app/config.js';
 import { loadLocalStackConfig, localStateFilePath } from './local-stack.config.js';
 import { noStackMessage, readLocalStackState } from './local-stack.state.js';
@@ -14,8 +15,9 @@ async function main(argv: string[]): Promise<void> {
   const ttlAt = args.indexOf('--ttl');
   if (ttlAt >= 0) {
     const value = Number(args[ttlAt + 1]);
-    if (!Number.isInteger(value) || value <= 0 || value > 7 * 86_400) {
-      throw new UsageError('--ttl takes a whole number of seconds from 1 to 604800');
+    // The authorizer refuses tokens that live longer than JWT_MAX_TTL_SECONDS (24 h by default).
+    if (!Number.isInteger(value) || value <= 0 || value > DEFAULT_JWT_MAX_TTL_SECONDS) {
+      throw new UsageError(`--ttl takes a whole number of seconds from 1 to ${DEFAULT_JWT_MAX_TTL_SECONDS} (the authorizer's 24 h cap)`);
     }
     ttlSeconds = value;
     args.splice(ttlAt, 2);

@@ -49,12 +49,12 @@ describe('ApiGatewayConnectionMessenger classification', () => {
     api.setBehaviour('c1', { status: 429 });
     expect(await messenger.post(endpoint(), 'c1', data)).toEqual({
       status: 'throttled',
-      message: expect.stringContaining(`LimitExceededException from POST ${api.endpointUrl('dev')}/@connections (region eu-west-1): Too Many Requests`),
+      message: `HTTP 429 LimitExceededException from POST ${api.endpointUrl('dev')}/@connections (region eu-west-1): Too Many Requests`,
     });
     api.setBehaviour('c2', { status: 413 });
     expect(await messenger.post(endpoint(), 'c2', data)).toEqual({
       status: 'too_large',
-      message: expect.stringContaining(`PayloadTooLargeException from POST ${api.endpointUrl('dev')}/@connections (region eu-west-1): Request Entity Too Large`),
+      message: `HTTP 413 PayloadTooLargeException from POST ${api.endpointUrl('dev')}/@connections (region eu-west-1): Request Entity Too Large`,
     });
   });
 

@@ -56,9 +56,9 @@ describe('NotifyUserUseCase outcomes after retries', () => {
   });
 
   it('should prune a connection that answers 410 after a retried throttle, counting both attempts', async () => {
-    // An old connection: its 410 means gone, not "still in $connect".
-    const f = domainFixture({ connectGraceMs: 0 });;
-    await f.connect({ connectionId: 'c1', userId: 'alice' });
+    const f = domainFixture();
+    // Opened a minute ago: past the connect grace, so its 410 means it is gone.
+    await f.connect({ connectionId: 'c1', userId: 'alice', connectedAt: f.clock.now() - 60_000 });
     f.messenger.script('c1', throttled, { status: 'gone' });
 
     const report = await f.notifyUser.execute({ userId: 'alice', message: 'x' });
@@ -119,9 +119,8 @@ describe('NotifyUserUseCase outcomes after retries', () => {
   });
 
   it('should count each outcome and log one summary line with the encoded size', async () => {
-    // An old connection: its 410 means gone, not "still in $connect".
-    const f = domainFixture({ connectGraceMs: 0 });;
-    for (const id of ['ok1', 'ok2', 'dead', 'denied', 'busy']) await f.connect({ connectionId: id, userId: 'alice' });
+    const f = domainFixture();
+    for (const id of ['ok1', 'ok2', 'dead', 'denied', 'busy']) await f.connect({ connectionId: id, userId: 'alice', connectedAt: f.clock.now() - 60_000 });
     f.messenger.script('dead', { status: 'gone' });
     f.messenger.script('denied', { status: 'forbidden', message: 'no' });
     f.messenger.script('busy', throttled, throttled, throttled);
@@ -136,9 +135,8 @@ describe('NotifyUserUseCase outcomes after retries', () => {
   });
 
   it('should log why a gone connection could not be removed', async () => {
-    // An old connection: its 410 means gone, not "still in $connect".
-    const f = domainFixture({ connectGraceMs: 0 });;
-    await f.connect({ connectionId: 'dead', userId: 'alice' });
+    const f = domainFixture();
+    await f.connect({ connectionId: 'dead', userId: 'alice', connectedAt: f.clock.now() - 60_000 });
     f.messenger.script('dead', { status: 'gone' });
     f.connections.remove = async () => {
       throw new Error('storage down');
@@ -154,9 +152,8 @@ describe('NotifyUserUseCase outcomes after retries', () => {
   });
 
   it('should log a removal failure that is not an Error as text', async () => {
-    // An old connection: its 410 means gone, not "still in $connect".
-    const f = domainFixture({ connectGraceMs: 0 });;
-    await f.connect({ connectionId: 'dead', userId: 'alice' });
+    const f = domainFixture();
+    await f.connect({ connectionId: 'dead', userId: 'alice', connectedAt: f.clock.now() - 60_000 });
     f.messenger.script('dead', { status: 'gone' });
     f.connections.remove = async () => {
       throw 'plain string';

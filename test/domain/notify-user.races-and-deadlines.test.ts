@@ -38,6 +38,21 @@ describe('NotifyUserUseCase and the $connect race (410 before the handshake fini
     expect(await f.connections.findById('never-opened')).toBeUndefined();
   });
 
+  it('should report gone at once, without waiting for the grace, a young socket whose $disconnect already removed its record', async () => {
+    const f = domainFixture({ connectGraceMs: 3_000 });
+    await f.connect({ connectionId: 'brief', userId: 'alice' });
+    const post = f.messenger.post.bind(f.messenger);
+    f.messenger.post = async (endpoint, connectionId, data) => {
+      // The client closed right after opening: $disconnect removes the record while the post answers 410.
+      await f.connections.remove(connectionId);
+      await post(endpoint, connectionId, data);
+      return { status: 'gone' };
+    };
+    const report = await f.notifyUser.execute({ userId: 'alice', message: 'x' });
+    expect(report.connections[0]).toEqual({ connectionId: 'brief', status: 'gone', attempts: 1 });
+    expect(f.clock.sleeps).toEqual([]);
+  });
+
   it('should prune at once a socket older than the grace that answers 410', async () => {
     const f = domainFixture({ connectGraceMs: 3_000 });
     await f.recordConnection.execute({

@@ -26,5 +26,6 @@ describe('npm run token', () => {
   it('should explain its usage when the user id is missing or the ttl is not a number', async () => {
     await expect(tokenCli()).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage: npm run token -- <userId>') });
     await expect(tokenCli('alice', '--ttl', 'soon')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--ttl') });
+    await expect(tokenCli('alice', '--ttl', '86401')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('24 h') });
   }, 30_000);
 });

@@ -89,6 +89,9 @@ describe('server configuration', () => {
       apiKeys: [TEST_API_KEY, 'second-key-abcdefghijkl'],
       bodyLimitBytes: 1_048_576,
       shutdownTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 72_000,
+      rateLimitPerMinute: 6_000,
     });
   });
 

@@ -77,8 +77,12 @@ describe('REST response schemas', () => {
   it('should document the reply of every route and status in the OpenAPI document', async () => {
     const a = await appAnswering(async () => ({}));
     const doc = (await a.inject({ method: 'GET', url: '/openapi.json' })).json();
-    const schemaOf = (path: string, method: string, status: string) =>
-      doc.paths[path][method].responses[status]?.content?.['application/json']?.schema;
+    // Replies are named components (issue 11): follow the $ref to the component's schema.
+    const schemaOf = (path: string, method: string, status: string) => {
+      const schema = doc.paths[path][method].responses[status]?.content?.['application/json']?.schema;
+      const ref = /^#\/components\/schemas\/(.+)$/.exec(schema?.$ref ?? '')?.[1];
+      return ref === undefined ? schema : { $ref: schema.$ref, ...doc.components.schemas[ref] };
+    };
 
     // One user (userId) or several (userIds): the two documented shapes of the report.
     const [oneUser, manyUsers] = schemaOf('/notify', 'post', '200').anyOf;
@@ -88,8 +92,8 @@ describe('REST response schemas', () => {
     expect(Object.keys(schemaOf('/healthz', 'get', '200').properties)).toEqual(['status']);
     expect(Object.keys(schemaOf('/readyz', 'get', '200').properties)).toEqual(['status']);
     for (const [path, method, statuses] of [
-      ['/notify', 'post', ['400', '401', '413', '503']],
-      ['/users/{userId}/connections', 'get', ['400', '401', '413', '503']],
+      ['/notify', 'post', ['400', '401', '413', '415', '503']],
+      ['/users/{userId}/connections', 'get', ['400', '401', '503']],
       ['/readyz', 'get', ['503']],
     ] as const) {
       for (const status of statuses) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app/app.js';
+import { buildApp, type BuildAppOptions } from '../../src/app/app.js';
 import { createContainer, type ContainerOverrides } from '../../src/app/container.js';
 import { parityUseCases } from '../../src/app/parity.container.js';
 import { InMemoryConnectionRepository } from '../../src/adapters/memory/in-memory-connection.repository.js';
@@ -15,7 +15,9 @@ import { MemoryLogger } from '../support/silent-logger.js';
 export const auth = { authorization: `Bearer ${TEST_API_KEY}` };
 
 /** The REST app on the real composition root, with in-memory storage and a scripted messenger. */
-export async function restFixture(overrides: ContainerOverrides & { bodyLimitBytes?: number } = {}) {
+export async function restFixture(
+  overrides: ContainerOverrides & { bodyLimitBytes?: number; app?: Partial<Omit<BuildAppOptions, 'useCases'>> } = {},
+) {
   const messenger = new ScriptedMessenger();
   const connections = new InMemoryConnectionRepository();
   const clock = new ManualClock();
@@ -36,6 +38,7 @@ export async function restFixture(overrides: ContainerOverrides & { bodyLimitByt
     },
     apiKeys: [TEST_API_KEY, 'second-key-abcdefghijkl'],
     ...(overrides.bodyLimitBytes ? { bodyLimitBytes: overrides.bodyLimitBytes } : {}),
+    ...overrides.app,
   });
   const record = container.resolve(RecordConnectionUseCase);
   const connect = async (connectionId: string, userId: string, stage = 'dev') => {

@@ -66,13 +66,80 @@ describe('authorizer handler (HS256, local/dev)', () => {
   });
 });
 
+describe('authorizer handler: the user id rule on sub', () => {
+  it.each([
+    ['a NUL', 'al\u0000ice'],
+    ['NEXT LINE (U+0085)', 'al\u0085ice'],
+    ['a bidi override (U+202E)', 'al\u202eice'],
+    ['a lone surrogate', 'a\ud800b'],
+    ['a non-character', 'a\uffffb'],
+    ['only white space', '   '],
+    ['129 characters', 'u'.repeat(129)],
+  ])('should throw Unauthorized (handshake 401) for a sub with %s', async (_what, sub) => {
+    const logger = new MemoryLogger();
+    const token = await issueLocalToken(SECRET, sub);
+    await expect(hs256Authorizer(logger)(authorizerEvent({ token }))).rejects.toThrow(/^Unauthorized$/);
+    expect(logger.lines.some((l) => JSON.stringify(l.fields ?? {}).includes('sub must'))).toBe(true);
+  });
+
+  it('should allow a sub in another script with an emoji', async () => {
+    const token = await issueLocalToken(SECRET, 'zoë 😀 日本');
+    expect((await hs256Authorizer()(authorizerEvent({ token }))).principalId).toBe('zoë 😀 日本');
+  });
+});
+
+describe('authorizer handler: token lifetime', () => {
+  const key = new TextEncoder().encode(SECRET);
+  const now = () => Math.floor(Date.now() / 1000);
+  const authorizer = (policy: { maxTtlSeconds?: number; clockSkewSeconds?: number } = {}) =>
+    createAuthorizerHandler(new AuthorizeConnectionUseCase(new JoseTokenVerifier({ secret: SECRET, ...policy })), new MemoryLogger());
+
+  it('should throw Unauthorized for a token without exp (it would never expire)', async () => {
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setIssuedAt().sign(key);
+    await expect(authorizer()(authorizerEvent({ token }))).rejects.toThrow('Unauthorized');
+  });
+
+  it('should throw Unauthorized for a token that lives longer than 24 hours by default, and allow one of 24 hours', async () => {
+    const long = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setIssuedAt().setExpirationTime(now() + 86_401).sign(key);
+    await expect(authorizer()(authorizerEvent({ token: long }))).rejects.toThrow('Unauthorized');
+    const day = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setIssuedAt().setExpirationTime(now() + 86_400).sign(key);
+    expect((await authorizer()(authorizerEvent({ token: day }))).principalId).toBe('alice');
+  });
+
+  it('should measure the lifetime from now when the token has no iat', async () => {
+    const noIat = (ttl: number) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setExpirationTime(now() + ttl).sign(key);
+    await expect(authorizer({ maxTtlSeconds: 600 })(authorizerEvent({ token: await noIat(3600) }))).rejects.toThrow('Unauthorized');
+    expect((await authorizer({ maxTtlSeconds: 600 })(authorizerEvent({ token: await noIat(300) }))).principalId).toBe('alice');
+  });
+
+  it('should apply the configured cap', async () => {
+    const token = await issueLocalToken(SECRET, 'alice', { ttlSeconds: 3600 });
+    await expect(authorizer({ maxTtlSeconds: 600 })(authorizerEvent({ token }))).rejects.toThrow('Unauthorized');
+    expect((await authorizer({ maxTtlSeconds: 3600 })(authorizerEvent({ token }))).principalId).toBe('alice');
+  });
+
+  it('should tolerate the configured clock skew on exp, and no more', async () => {
+    const justExpired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setIssuedAt(now() - 600).setExpirationTime(now() - 10).sign(key);
+    expect((await authorizer({ clockSkewSeconds: 30 })(authorizerEvent({ token: justExpired }))).principalId).toBe('alice');
+    await expect(authorizer({ clockSkewSeconds: 0 })(authorizerEvent({ token: justExpired }))).rejects.toThrow('Unauthorized');
+  });
+
+  it('should throw Unauthorized for a token issued in the future beyond the skew', async () => {
+    const future = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setIssuedAt(now() + 3600).setExpirationTime(now() + 7200).sign(key);
+    await expect(authorizer()(authorizerEvent({ token: future }))).rejects.toThrow('Unauthorized');
+  });
+});
+
 describe('authorizer handler (JWKS, production)', () => {
   let server: Server;
   let jwksUrl: string;
   let sign: (claims: { sub: string; iss: string; aud: string }) => Promise<string>;
+  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
   beforeAll(async () => {
-    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const pair = await generateKeyPair('RS256');
+    const publicKey = pair.publicKey;
+    privateKey = pair.privateKey;
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
     server = createServer((_req, res) => {
       res.setHeader('content-type', 'application/json');
@@ -108,6 +175,26 @@ describe('authorizer handler (JWKS, production)', () => {
     const wrongAud = await sign({ sub: 'carol', iss: 'https://id.example.com/', aud: 'other' });
     await expect(jwksAuthorizer()(authorizerEvent({ token: wrongIss }))).rejects.toThrow('Unauthorized');
     await expect(jwksAuthorizer()(authorizerEvent({ token: wrongAud }))).rejects.toThrow('Unauthorized');
+  });
+
+  it('should throw Unauthorized for a JWKS-signed token without exp, or living longer than the cap', async () => {
+    const noExp = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('carol')
+      .setIssuer('https://id.example.com/')
+      .setAudience('socketpost')
+      .setIssuedAt()
+      .sign(privateKey);
+    await expect(jwksAuthorizer()(authorizerEvent({ token: noExp }))).rejects.toThrow('Unauthorized');
+    const week = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('carol')
+      .setIssuer('https://id.example.com/')
+      .setAudience('socketpost')
+      .setIssuedAt()
+      .setExpirationTime('7d')
+      .sign(privateKey);
+    await expect(jwksAuthorizer()(authorizerEvent({ token: week }))).rejects.toThrow('Unauthorized');
   });
 
   it('should throw Unauthorized for an HS256 token when keys come from a JWKS', async () => {

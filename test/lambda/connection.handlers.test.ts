@@ -46,6 +46,16 @@ describe('connect handler', () => {
     expect(await f.connections.findById('L0SM9cOFvHcCIhw=')).toBeUndefined();
   });
 
+  it.each(['al\u0085ice', 'al\u202eice', 'a\ud800b', ' '])(
+    'should refuse the handshake with 400 and store nothing for the user id %j',
+    async (userId) => {
+      const f = domainFixture();
+      const result = await createConnectHandler(f.recordConnection, f.logger)(connectEvent({ authorizer: { principalId: userId, userId } }));
+      expect(result).toEqual({ statusCode: 400, body: 'VALIDATION_ERROR' });
+      expect(await f.connections.findById('L0SM9cOFvHcCIhw=')).toBeUndefined();
+    },
+  );
+
   it('should refuse the handshake with 503 when storage is down', async () => {
     const f = domainFixture();
     f.connections.save = async () => {

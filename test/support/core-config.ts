@@ -27,6 +27,9 @@ export function serverConfig(overrides: Partial<ServerConfig> = {}): ServerConfi
     apiKeys: [TEST_API_KEY],
     bodyLimitBytes: 1_048_576,
     shutdownTimeoutMs: 5_000,
+    requestTimeoutMs: 30_000,
+    keepAliveTimeoutMs: 72_000,
+    rateLimitPerMinute: 6_000,
     ...overrides,
   };
 }

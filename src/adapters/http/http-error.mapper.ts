@@ -12,6 +12,7 @@ import {
   IdempotencyKeyInUseError,
   IdempotencyKeyReusedError,
 } from '../../domain/errors/parity.errors.js';
+import { USER_ID_RULE } from '../../domain/shared/user-id.js';
 
 export interface HttpErrorBody {
   statusCode: number;
@@ -25,7 +26,7 @@ interface FastifyLikeError {
   statusCode?: number;
   code?: string;
   message?: string;
-  validation?: Array<{ instancePath?: string; params?: Record<string, unknown>; message?: string }>;
+  validation?: Array<{ keyword?: string; instancePath?: string; params?: Record<string, unknown>; message?: string }>;
   validationContext?: string;
 }
 
@@ -76,6 +77,7 @@ function fromValidation(e: FastifyLikeError): HttpErrorBody {
   let message: string;
   if (typeof missing === 'string') message = `${where}.${missing} is required`;
   else if (typeof extra === 'string') message = `${where}.${extra} is not a known field`;
+  else if (field === 'userId' && first.keyword === 'pattern') message = `${where}.userId must be ${USER_ID_RULE}`;
   else if (field === 'message') message = `${where}.message must be a non-empty string or a JSON object`;
   else message = `${where}${field ? `.${field}` : ''} ${first.message ?? 'is invalid'}`;
   return field ? { ...body(400, 'VALIDATION_ERROR', message), field } : body(400, 'VALIDATION_ERROR', message);

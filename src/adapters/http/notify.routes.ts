@@ -5,10 +5,11 @@ import type { ListConnectionsUseCase } from '../../domain/use-cases/list-connect
 import { ValidationError } from '../../domain/errors/domain.error.js';
 import type { NotifyUsersReport, NotifyUsersUseCase } from '../../domain/use-cases/notify-users.use-case.js';
 import type { RunIdempotentlyUseCase } from '../../domain/use-cases/run-idempotently.use-case.js';
-import { ConnectionsReply, ErrorReply, NotifyReply, UserParams } from './http.schemas.js';
 import { idempotently } from './idempotency.js';
 import { IdempotencyHeaders, NotifyRequestBody, NotifyUsersReply } from './parity.schemas.js';
 import type { StopSignal } from '../../domain/shared/stop-signal.js';
+import { ConnectionsReply, NotifyReply, UserParams } from './http.schemas.js';
+import { routeResponses } from './route-responses.js';
 
 export interface NotifyRoutesOptions {
   notifyUser: NotifyUserUseCase;
@@ -20,7 +21,9 @@ export interface NotifyRoutesOptions {
   shutdown?: StopSignal;
 }
 
-const errors = { 400: ErrorReply, 401: ErrorReply, 413: ErrorReply, 503: ErrorReply };
+/** Exactly the statuses each route can answer (a GET has no body, so no 413 or 415). */
+const NOTIFY_ERRORS = [400, 401, 413, 415, 503];
+const LIST_ERRORS = [400, 401, 503];
 
 /** `POST /notify` and `GET /users/:userId/connections`: one use case each, errors mapped by the app's handler. */
 export const notifyRoutes: FastifyPluginAsyncTypebox<NotifyRoutesOptions> = async (app, { notifyUser, listConnections, notifyUsers, runIdempotently, shutdown }) => {
@@ -28,13 +31,15 @@ export const notifyRoutes: FastifyPluginAsyncTypebox<NotifyRoutesOptions> = asyn
     '/notify',
     {
       schema: {
+        operationId: 'notifyUser',
         tags: ['notify'],
         summary: "Send a message to every open socket of a user, each through its own stage's endpoint",
         description: 'Give `userId`, or `userIds` (1–100 users: the answer then has the totals and a `users` list).',
         security: [{ apiKey: [] }],
         headers: IdempotencyHeaders,
         body: NotifyRequestBody,
-        response: { 200: Type.Union([NotifyReply, NotifyUsersReply]), 409: ErrorReply, 422: ErrorReply, ...errors },
+        // One user (`userId`) or several (`userIds`): two report shapes.
+        response: { ...routeResponses({ status: 200, schema: NotifyReply, description: 'Delivery report (also when some connections failed).' }, [...NOTIFY_ERRORS, 409, 422]), 200: Type.Union([Type.Ref('NotifyReply'), NotifyUsersReply], { description: 'One user: her delivery report; `userIds`: the totals and each user\'s report.' }) },
       },
     },
     async (request, reply) => {
@@ -52,11 +57,12 @@ export const notifyRoutes: FastifyPluginAsyncTypebox<NotifyRoutesOptions> = asyn
     '/users/:userId/connections',
     {
       schema: {
+        operationId: 'listUserConnections',
         tags: ['connections'],
         summary: "List a user's open connections",
         security: [{ apiKey: [] }],
         params: UserParams,
-        response: { 200: ConnectionsReply, ...errors },
+        response: routeResponses({ status: 200, schema: ConnectionsReply, description: "The user's open connections (empty when none)." }, LIST_ERRORS),
       },
     },
     async (request) => {

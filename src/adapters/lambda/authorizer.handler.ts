@@ -8,17 +8,27 @@ import { header, once } from './lambda-support.js';
 /** REQUEST authorizer of `$connect`: token from `?token=` or `Authorization: Bearer`; `sub` is the userId. */
 export function createAuthorizerHandler(authorize: AuthorizeConnectionUseCase, logger: Logger): AuthorizerHandler {
   return async (event) => {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(header(event.headers, 'authorization') ?? '')?.[1];
-    const decision = await authorize.execute(event.queryStringParameters?.token || bearer);
+    const methodArn: unknown = event?.methodArn;
+    const query: unknown = event?.queryStringParameters?.token;
+    const bearer = /^Bearer\s+(\S+)$/i.exec(header(event?.headers, 'authorization') ?? '')?.[1];
+    let decision: Awaited<ReturnType<AuthorizeConnectionUseCase['execute']>>;
+    try {
+      decision =
+        typeof methodArn !== 'string' || methodArn.length === 0
+          ? { allowed: false, reason: 'event has no methodArn' }
+          : await authorize.execute(typeof query === 'string' && query ? query : bearer);
+    } catch (error) {
+      decision = { allowed: false, reason: error instanceof Error ? error.message : 'authorization failed' };
+    }
     if (!decision.allowed) {
-      logger.info('connection refused by the authorizer', { reason: decision.reason, methodArn: event.methodArn });
+      logger.info('connection refused by the authorizer', { reason: decision.reason, methodArn: typeof methodArn === 'string' ? methodArn : undefined });
       throw new Error('Unauthorized'); // API Gateway answers 401
     }
     return {
       principalId: decision.userId,
       policyDocument: {
         Version: '2012-10-17',
-        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: methodArn as string }],
       },
       // Group names never contain a comma; `$default` reads the list back on every message.
       context: { userId: decision.userId, ...(decision.groups.length > 0 ? { groups: decision.groups.join(',') } : {}) },

@@ -3,12 +3,13 @@ import { RecordConnectionUseCase } from '../../domain/use-cases/record-connectio
 import { LOGGER, type Logger } from '../../ports/logger.js';
 import { lambdaContainer } from '../../app/lambda.container.js';
 import type { WebSocketHandler } from './lambda-events.js';
-import { OK, failureResult, locationOf, once } from './lambda-support.js';
+import { BAD_EVENT, OK, failureResult, locationOf, once, requestContextOf } from './lambda-support.js';
 
 /** `$connect`: stores the connection with the endpoint of the API + stage it was opened on. */
 export function createConnectHandler(recordConnection: RecordConnectionUseCase, logger: Logger): WebSocketHandler {
   return async (event) => {
-    const ctx = event.requestContext;
+    const ctx = requestContextOf(event);
+    if (!ctx) return BAD_EVENT;
     const userId = ctx.authorizer?.userId;
     if (typeof userId !== 'string' || userId.length === 0) {
       logger.warn('connect without an authorized user', { connectionId: ctx.connectionId });

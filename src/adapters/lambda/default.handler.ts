@@ -3,18 +3,20 @@ import { AnswerClientMessageUseCase } from '../../domain/use-cases/answer-client
 import { LOGGER, type Logger } from '../../ports/logger.js';
 import { lambdaContainer } from '../../app/lambda.container.js';
 import type { WebSocketHandler } from './lambda-events.js';
-import { OK, failureResult, locationOf, once } from './lambda-support.js';
+import { BAD_EVENT, OK, failureResult, locationOf, once, requestContextOf } from './lambda-support.js';
 
 /** `$default`: `{"action":"ping"}` gets `{"type":"pong"}` through the sender's own endpoint; the rest is accepted. */
 export function createDefaultHandler(answerClientMessage: AnswerClientMessageUseCase, logger: Logger): WebSocketHandler {
   return async (event) => {
-    const { connectionId } = event.requestContext;
+    const ctx = requestContextOf(event);
+    if (!ctx) return BAD_EVENT;
+    const { connectionId } = ctx;
     try {
       const outcome = await answerClientMessage.execute({
         ...locationOf(event),
         connectionId,
-        body: event.body ?? null,
-        isBase64Encoded: event.isBase64Encoded,
+        body: typeof event.body === 'string' ? event.body : null,
+        isBase64Encoded: event.isBase64Encoded === true,
         allowedGroups: String(event.requestContext.authorizer?.groups ?? '').split(',').filter(Boolean),
       });
       if (outcome.answered && outcome.result.status !== 'delivered') {

@@ -3,12 +3,17 @@ import { RemoveConnectionUseCase } from '../../domain/use-cases/remove-connectio
 import { LOGGER, type Logger } from '../../ports/logger.js';
 import { lambdaContainer } from '../../app/lambda.container.js';
 import type { WebSocketHandler } from './lambda-events.js';
-import { OK, once } from './lambda-support.js';
+import { OK, once, requestContextOf } from './lambda-support.js';
 
 /** `$disconnect`: forgets the connection. Always 200: API Gateway ignores the answer, and the TTL is the safety net. */
 export function createDisconnectHandler(removeConnection: RemoveConnectionUseCase, logger: Logger): WebSocketHandler {
   return async (event) => {
-    const { connectionId, disconnectStatusCode, disconnectReason } = event.requestContext;
+    const ctx = requestContextOf(event);
+    if (!ctx) {
+      logger.warn('disconnect event without requestContext');
+      return OK;
+    }
+    const { connectionId, disconnectStatusCode, disconnectReason } = ctx;
     try {
       const { removed } = await removeConnection.execute(connectionId);
       logger.info('disconnected', { connectionId, removed, disconnectStatusCode, disconnectReason });

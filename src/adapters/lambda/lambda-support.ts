@@ -6,7 +6,7 @@ import {
 } from '../../domain/errors/domain.error.js';
 import type { EndpointLocation } from '../../domain/model/management-endpoint.js';
 import type { Logger } from '../../ports/logger.js';
-import type { WebSocketEvent, WebSocketResult } from './lambda-events.js';
+import type { WebSocketEvent, WebSocketRequestContext, WebSocketResult } from './lambda-events.js';
 
 /**
  * Builds a handler on its first call and keeps it for the life of the container, so dependencies (SDK
@@ -17,6 +17,15 @@ export function once<H extends (...args: never[]) => unknown>(build: () => H): H
   return ((...args: Parameters<H>) => (built ??= build())(...args)) as H;
 }
 
+/** The event's requestContext, or undefined when the event has none (a malformed or hand-made event). */
+export function requestContextOf(event: unknown): WebSocketRequestContext | undefined {
+  const ctx = (event as { requestContext?: unknown } | null | undefined)?.requestContext;
+  return ctx !== null && typeof ctx === 'object' ? (ctx as WebSocketRequestContext) : undefined;
+}
+
+/** A malformed event is refused, never thrown on. */
+export const BAD_EVENT: WebSocketResult = { statusCode: 400, body: 'BAD_EVENT' };
+
 /** Where the event's connection lives: from requestContext, never from the Host header. */
 export function locationOf(event: WebSocketEvent): EndpointLocation {
   const { apiId, domainName, stage } = event.requestContext;
@@ -25,9 +34,9 @@ export function locationOf(event: WebSocketEvent): EndpointLocation {
 
 /** Looks a header up case-insensitively (API Gateway keeps the client's casing). */
 export function header(headers: Record<string, string> | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
+  if (!headers || typeof headers !== 'object') return undefined;
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return typeof value === 'string' ? value : undefined;
   return undefined;
 }
 

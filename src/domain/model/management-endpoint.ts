@@ -44,9 +44,10 @@ export class ManagementEndpoint implements ManagementEndpointProps {
    *   base path mapping makes `domainName/stage` wrong).
    */
   static fromRequestContext(location: EndpointLocation, defaultRegion: string): ManagementEndpoint {
-    const apiId = location.apiId?.trim() ?? '';
-    const domainName = location.domainName?.trim().toLowerCase() ?? '';
-    const stage = location.stage?.trim() ?? '';
+    // Events come from outside: a field of the wrong type is refused like a malformed one, never a TypeError.
+    const apiId = text(location.apiId);
+    const domainName = text(location.domainName).toLowerCase();
+    const stage = text(location.stage);
     if (!API_ID.test(apiId)) throw new InvalidEndpointError(`apiId "${location.apiId}" is not an API Gateway id`);
     if (!STAGE.test(stage)) throw new InvalidEndpointError(`stage "${location.stage}" is not a valid stage name`);
     const stagePath = encodeURIComponent(stage);
@@ -60,7 +61,7 @@ export class ManagementEndpoint implements ManagementEndpointProps {
       return new ManagementEndpoint(apiId, domainName, stage, `https://${domainName}/${stagePath}`, region);
     }
 
-    if (!AWS_REGION_PATTERN.test(defaultRegion)) throw new InvalidEndpointError(`region "${defaultRegion}" is not an AWS region`);
+    if (typeof defaultRegion !== 'string' || !AWS_REGION_PATTERN.test(defaultRegion)) throw new InvalidEndpointError(`region "${defaultRegion}" is not an AWS region`);
     if (LOOPBACK_HOST.test(domainName)) {
       return new ManagementEndpoint(apiId, domainName, stage, `http://${domainName}/${stagePath}`, defaultRegion);
     }
@@ -84,4 +85,8 @@ export class ManagementEndpoint implements ManagementEndpointProps {
   toJSON(): ManagementEndpointProps {
     return { apiId: this.apiId, domainName: this.domainName, stage: this.stage, url: this.url, region: this.region };
   }
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : '';
 }

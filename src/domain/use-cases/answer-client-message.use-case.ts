@@ -29,6 +29,7 @@ export class AnswerClientMessageUseCase {
 
   async execute(command: ClientMessageCommand): Promise<ClientMessageOutcome> {
     if (command.isBase64Encoded) return { answered: false };
+    if (typeof command.connectionId !== 'string' || command.connectionId.length === 0) return { answered: false };
     const frame = parse(command.body);
     let answer: Uint8Array;
     if (frame.action === 'ping') {
@@ -51,7 +52,7 @@ export class AnswerClientMessageUseCase {
 }
 
 function parse(body: string | null | undefined): { action?: unknown; group?: unknown } {
-  if (!body) return {};
+  if (typeof body !== 'string' || !body) return {};
   try {
     const parsed: unknown = JSON.parse(body);
     return parsed !== null && typeof parsed === 'object' ? (parsed as { action?: unknown; group?: unknown }) : {};

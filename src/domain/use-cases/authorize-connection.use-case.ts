@@ -1,5 +1,5 @@
 import { GROUP_NAME_PATTERN } from '../model/audience.js';
-import { MAX_USER_ID_LENGTH } from '../model/limits.js';
+import { userIdProblem } from '../shared/user-id.js';
 import type { TokenVerifier } from '../../ports/token.verifier.js';
 
 export type AuthorizationDecision =
@@ -16,9 +16,9 @@ export class AuthorizeConnectionUseCase {
     const verification = await this.verifier.verify(token);
     if (!verification.valid) return { allowed: false, reason: verification.reason };
     const userId = verification.subject;
-    if (userId.length === 0 || userId.length > MAX_USER_ID_LENGTH) {
-      return { allowed: false, reason: `sub must be 1–${MAX_USER_ID_LENGTH} characters` };
-    }
+    // The same rule as everywhere else: a `sub` that is not a user id is refused here (401), never later.
+    const problem = userIdProblem(userId);
+    if (problem) return { allowed: false, reason: `sub ${problem}` };
     const groups = (verification.groups ?? []).filter((g) => g === '*' || GROUP_NAME_PATTERN.test(g));
     return { allowed: true, userId, groups };
   }

@@ -1,7 +1,7 @@
 import { MessageTooLargeError, ValidationError } from '../errors/domain.error.js';
 import { exclusionSet } from '../model/audience.js';
 import { isLive, type Connection } from '../model/connection.js';
-import { MAX_MESSAGE_BYTES } from '../model/limits.js';
+import { MAX_JSON_DEPTH, MAX_MESSAGE_BYTES } from '../model/limits.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../shared/backoff.js';
 import { mapWithConcurrency } from '../shared/map-with-concurrency.js';
 import { StopController, unlessStopped, type StopReason, type StopSignal } from '../shared/stop-signal.js';
@@ -180,6 +180,8 @@ export class NotifyUserUseCase {
         // Measured from connectedAt, and never longer than one grace from the first 410 (clock skew).
         const graceEnds = Math.min(connection.connectedAt, notYetOpen.since) + this.options.connectGraceMs;
         if (now >= graceEnds) return this.prune(connection, attempts);
+        // A young socket that closed again (its `$disconnect` already removed the record) will never open.
+        if (!(await this.stillRecorded(connectionId))) return { connectionId, status: 'gone', attempts };
         const wait = Math.min(notYetOpen.waitMs, graceEnds - now);
         notYetOpen.waitMs = Math.min(notYetOpen.waitMs * 2, MAX_NOT_YET_OPEN_WAIT_MS);
         await this.clock.sleep(wait, stop);
@@ -216,6 +218,15 @@ export class NotifyUserUseCase {
       case 'error':
         this.logger.warn('post failed', { connectionId, endpoint: endpoint.url, error: result.message });
         return failed(connectionId, attempt, 'UPSTREAM_ERROR', `failed after ${attempt} attempts: ${result.message}`);
+    }
+  }
+
+  /** Whether the record is still there; a storage error counts as yes (the retry decides later). */
+  private async stillRecorded(connectionId: string): Promise<boolean> {
+    try {
+      return (await this.connections.findById(connectionId)) !== undefined;
+    } catch {
+      return true;
     }
   }
 
@@ -277,7 +288,14 @@ export function encodeMessage(message: NotificationMessage): Uint8Array {
   if (typeof message === 'string') {
     text = message;
   } else if (message !== null && typeof message === 'object') {
-    text = JSON.stringify(message);
+    if (jsonDepth(message) > MAX_JSON_DEPTH) {
+      throw new ValidationError('message', `must not nest objects or arrays more than ${MAX_JSON_DEPTH} levels deep`);
+    }
+    try {
+      text = JSON.stringify(message);
+    } catch {
+      throw new ValidationError('message', 'must be a JSON value (no cycles, no BigInt)');
+    }
   } else {
     throw new ValidationError('message', 'must be a string or a JSON object');
   }
@@ -285,4 +303,18 @@ export function encodeMessage(message: NotificationMessage): Uint8Array {
   const data = encoder.encode(text);
   if (data.byteLength > MAX_MESSAGE_BYTES) throw new MessageTooLargeError(data.byteLength, MAX_MESSAGE_BYTES);
   return data;
+}
+
+/** Nesting depth of objects and arrays (1 for `{}`), measured without recursion so that no input overflows the stack. */
+export function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop() as [unknown, number];
+    if (item === null || typeof item !== 'object') continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > MAX_JSON_DEPTH) return deepest;
+    for (const child of Object.values(item)) if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+  }
+  return deepest;
 }

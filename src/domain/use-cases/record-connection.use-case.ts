@@ -38,15 +38,19 @@ export class RecordConnectionUseCase {
       throw new ValidationError('connectionId', 'must be 1–256 printable characters');
     }
     const endpoint = await this.registerEndpoint.execute(command);
-    const connectedAt = Number.isFinite(command.connectedAt) ? (command.connectedAt as number) : this.clock.now();
+    const connectedAt =
+      typeof command.connectedAt === 'number' && Number.isFinite(command.connectedAt) && command.connectedAt > 0
+        ? command.connectedAt
+        : this.clock.now();
     const connection: Connection = {
       connectionId: command.connectionId,
       userId,
       endpoint: endpoint.toJSON(),
       connectedAt,
       expiresAt: Math.ceil((connectedAt + MAX_CONNECTION_DURATION_MS) / 1000) + this.options.ttlGraceSeconds,
-      ...(command.sourceIp ? { sourceIp: command.sourceIp } : {}),
-      ...(command.userAgent ? { userAgent: command.userAgent } : {}),
+      // Informational fields from the client: kept only as short strings, so no event can store anything else.
+      ...(typeof command.sourceIp === 'string' && command.sourceIp ? { sourceIp: command.sourceIp.slice(0, 64) } : {}),
+      ...(typeof command.userAgent === 'string' && command.userAgent ? { userAgent: command.userAgent.slice(0, 512) } : {}),
     };
     await this.connections.save(connection);
     return connection;

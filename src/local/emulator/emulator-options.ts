@@ -57,6 +57,12 @@ export interface EmulatorOptions {
   twoWayRoutes?: string[];
   /** How long a server-side close waits for the client's close frame before cutting TCP. Default 1 s. */
   closeGraceMs?: number;
+  /**
+   * Other `Host` values clients may use besides the emulator's own address, `localhost` and `127.0.0.1` with
+   * its port (`name` means `name:{port}`; `name:port` is taken as is). Any other host is refused with 403, as
+   * API Gateway refuses a domain it does not serve. Default none.
+   */
+  allowedHosts?: string[];
   /** Makes connection ids; tests use it to force ids with `/`, `+` and `=`. Default: AWS-shaped random. */
   connectionIdFactory?: () => string;
   logger?: Logger;
@@ -97,6 +103,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions): ResolvedEmulat
     maxPostsPerSecond: options.maxPostsPerSecond,
     twoWayRoutes: options.twoWayRoutes ?? ['$default'],
     closeGraceMs: options.closeGraceMs ?? 1_000,
+    allowedHosts: [...(options.allowedHosts ?? [])],
     connectionIdFactory: options.connectionIdFactory ?? newAwsId,
     logger: options.logger ?? new SilentLogger(),
   };

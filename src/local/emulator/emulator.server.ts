@@ -5,10 +5,14 @@ import type { ConnectionInfo } from './emulated-connection.js';
 import type { EmulatorHandlers, ResolvedEmulatorOptions } from './emulator-options.js';
 import { EventFactory } from './event.factory.js';
 import { HandshakeHandler } from './handshake.handler.js';
+import { HostCheck } from './host.check.js';
 import { writeAwsError } from './http-replies.js';
 import { ManagementApiHandler } from './management-api.handler.js';
 import { SigV4Verifier } from './sigv4.verifier.js';
 import { VirtualConnections } from './virtual-connection.js';
+
+/** What API Gateway answers for a domain it does not serve. */
+const FORBIDDEN_HOST = { status: 403, errorType: 'ForbiddenException', message: 'Forbidden' };
 
 /** One HTTP server: WebSocket upgrades on `/{stage}`, the management API on `/{stage}/@connections/{id}`. */
 export class EmulatorServer {
@@ -17,6 +21,7 @@ export class EmulatorServer {
   private readonly management: ManagementApiHandler;
   private readonly server: Server;
   private readonly virtual: VirtualConnections;
+  private readonly hostCheck: HostCheck;
   private stopped: Promise<void> | undefined;
 
   constructor(
@@ -25,10 +30,15 @@ export class EmulatorServer {
   ) {
     const logger = options.logger.child({ component: 'api-gateway-emulator' });
     const events = new EventFactory(options.apiId, options.region, options.accountId);
-    this.handshakes = new HandshakeHandler({ registry: this.registry, events, handlers, options, logger });
+    this.hostCheck = new HostCheck(options.host, options.allowedHosts);
+    this.handshakes = new HandshakeHandler({ registry: this.registry, events, handlers, options, logger }, this.hostCheck);
     this.virtual = new VirtualConnections(this.registry);
     this.management = new ManagementApiHandler(this.registry, new SigV4Verifier(options.region, options.credentials), options);
     this.server = createServer((req, res) => {
+      if (!this.hostCheck.allows(req.headers.host)) {
+        writeAwsError(res, FORBIDDEN_HOST);
+        return;
+      }
       this.management.handle(req, res).catch((err: unknown) => {
         logger.error('management request failed', { error: String(err) });
         if (!res.headersSent) writeAwsError(res, { status: 500, errorType: 'InternalServerErrorException', message: 'Internal server error' });
@@ -46,7 +56,9 @@ export class EmulatorServer {
         resolve();
       });
     });
-    return (this.server.address() as AddressInfo).port;
+    const { port } = this.server.address() as AddressInfo;
+    this.hostCheck.listening(port);
+    return port;
   }
 
   connections(): ConnectionInfo[] {

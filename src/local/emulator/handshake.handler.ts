@@ -6,6 +6,7 @@ import { ConnectionRateLimiter } from './connection-rate.limiter.js';
 import type { EmulatedConnection } from './emulated-connection.js';
 import { handshakeRequestParts, type HandshakeRequestParts } from './event.factory.js';
 import { refuseHandshake } from './http-replies.js';
+import type { HostCheck } from './host.check.js';
 import { hasIdentity } from './identity-sources.js';
 import { invokeLambda } from './lambda-invoker.js';
 import { SocketSession, type SessionDeps } from './socket.session.js';
@@ -32,7 +33,10 @@ export class HandshakeHandler {
   private readonly rate: ConnectionRateLimiter | undefined;
   private stopping = false;
 
-  constructor(private readonly deps: SessionDeps) {
+  constructor(
+    private readonly deps: SessionDeps,
+    private readonly hostCheck?: HostCheck,
+  ) {
     const { options } = deps;
     this.rate = options.maxNewConnectionsPerSecond ? new ConnectionRateLimiter(options.maxNewConnectionsPerSecond) : undefined;
     this.wss = new WebSocketServer({
@@ -75,6 +79,11 @@ export class HandshakeHandler {
 
   private precheck(req: IncomingMessage): Refusal | undefined {
     if (this.stopping) return { status: 503 };
+    // Before the stage, the authorizer and any Lambda: API Gateway does not answer for other domains.
+    if (this.hostCheck && !this.hostCheck.allows(req.headers.host)) {
+      this.deps.logger.warn('handshake refused: unknown Host', { host: req.headers.host, allowed: this.hostCheck.hosts });
+      return { status: 403, errorType: 'ForbiddenException', message: 'Forbidden' };
+    }
     const url = requestUrl(req);
     const stage = stageOf(url.pathname);
     if (stage === undefined || !this.deps.options.stages.includes(stage)) {

@@ -21,8 +21,8 @@ export class VirtualConnections {
       sourceIp: '127.0.0.1',
       userAgent: 'virtual-connection',
       domainName,
+      requestHeaders: { headers: { Host: domainName }, multiValueHeaders: { Host: [domainName] } },
       authorizer: undefined,
-      requestHeaders: { headers: {}, multiValueHeaders: {} },
       state: 'open',
     };
     const close = () => this.registry.remove(connectionId);
