@@ -70,11 +70,11 @@ describe('data access per role (infra/data-access.ts) against the code', { timeo
 
   it('should find the calls the issue names, so the analysis really follows the code', () => {
     expect(used.connect.actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
-    expect(used.disconnect.actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem']);
+    expect(used.disconnect.actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query']);
     expect(used.task.actions).toEqual(
       expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:DeleteItem', 'execute-api:ManageConnections:POST']),
     );
-    expect(used.default.actions).toEqual(['execute-api:ManageConnections:POST']);
+    expect(used.default.actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'execute-api:ManageConnections:POST']);
     expect(used.authorizer.actions).toEqual([]);
   });
 

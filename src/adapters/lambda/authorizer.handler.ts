@@ -29,7 +29,8 @@ export function createAuthorizerHandler(authorize: AuthorizeConnectionUseCase, l
         Version: '2012-10-17',
         Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: methodArn as string }],
       },
-      context: { userId: decision.userId },
+      // Group names never contain a comma; `$default` reads the list back on every message.
+      context: { userId: decision.userId, ...(decision.groups.length > 0 ? { groups: decision.groups.join(',') } : {}) },
     };
   };
 }

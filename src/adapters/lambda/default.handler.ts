@@ -16,6 +16,7 @@ export function createDefaultHandler(answerClientMessage: AnswerClientMessageUse
         connectionId,
         body: typeof event.body === 'string' ? event.body : null,
         isBase64Encoded: event.isBase64Encoded === true,
+        allowedGroups: String(event.requestContext.authorizer?.groups ?? '').split(',').filter(Boolean),
       });
       if (outcome.answered && outcome.result.status !== 'delivered') {
         logger.warn('pong not delivered', { connectionId, result: outcome.result });
