@@ -105,7 +105,7 @@ describe('AuthorizeConnectionUseCase subject rule', () => {
   });
 
   it('should allow a subject of exactly 128 characters', async () => {
-    expect(await subjectOf('a'.repeat(128))).toEqual({ allowed: true, userId: 'a'.repeat(128) });
+    expect(await subjectOf('a'.repeat(128))).toMatchObject({ allowed: true, userId: 'a'.repeat(128) });
   });
 });
 
