@@ -67,9 +67,10 @@ describe('cdk-nag AwsSolutions checks', { timeout: 120_000 }, () => {
 
     it('should let the notify task post to the other region’s API', () => {
       const granted = resourcesGranted(s.template, 'execute-api:ManageConnections');
-      // POST only: the service calls no GET or DELETE on @connections; $default still posts to its own stage.
+      // POST, and DELETE for the close routes: the service calls no GET on @connections; $default still posts to its own stage.
       expect(granted.filter((arn) => arn.includes('abc123xyz'))).toEqual([
         'arn:${AWS::Partition}:execute-api:us-west-2:${AWS::AccountId}:abc123xyz/prod/POST/@connections/*',
+        'arn:${AWS::Partition}:execute-api:us-west-2:${AWS::AccountId}:abc123xyz/prod/DELETE/@connections/*',
       ]);
     });
   });

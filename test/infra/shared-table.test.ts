@@ -104,7 +104,8 @@ describe('an edge stack in eu-west-1 recording into a shared table in us-east-1'
     expect([...new Set(resources)]).toEqual([SHARED_TABLE_ARN]);
     const actions = [...new Set(statements.flatMap(({ statement }) => [statement.Action].flat()))].sort();
     // TransactWriteItems is authorised as the Put/Delete it contains; nothing else (no Scan, no batch, no update).
-    expect(actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
+    // Query: $disconnect finds the socket's own group memberships.
+    expect(actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
   });
 
   it('should still let $default post only to its own eu-west-1 stage', () => {
@@ -164,7 +165,7 @@ describe('the main stack in us-east-1 posting to the edge API', { timeout: 120_0
       .filter((st) => st.Action === 'execute-api:ManageConnections')
       .flatMap((st) => [st.Resource].flat().map(flat));
     const edge = `arn:\${AWS::Partition}:execute-api:eu-west-1:\${AWS::AccountId}:${EDGE_TARGET.apiId}/prod`;
-    expect(granted.filter((arn) => arn.includes(EDGE_TARGET.apiId))).toEqual([`${edge}/POST/@connections/*`]);
+    expect(granted.filter((arn) => arn.includes(EDGE_TARGET.apiId))).toEqual([`${edge}/POST/@connections/*`, `${edge}/DELETE/@connections/*`]);
   });
 
   it('should leave zero unacknowledged cdk-nag findings', () => {

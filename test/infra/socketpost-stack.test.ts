@@ -36,7 +36,7 @@ describe('socketpost CDK stack', { timeout: 120_000 }, () => {
   afterAll(() => s?.cleanup());
 
   describe('the connections table', () => {
-    it('should be an on-demand TableV2 keyed by pk/sk with TTL on expiresAt and no GSI', () => {
+    it('should be an on-demand TableV2 keyed by pk/sk with TTL on expiresAt and the broadcast index', () => {
       s.template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
       s.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
         BillingMode: 'PAY_PER_REQUEST',
@@ -44,12 +44,23 @@ describe('socketpost CDK stack', { timeout: 120_000 }, () => {
           { AttributeName: 'pk', KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
-        AttributeDefinitions: [
+        AttributeDefinitions: Match.arrayWith([
           { AttributeName: 'pk', AttributeType: 'S' },
           { AttributeName: 'sk', AttributeType: 'S' },
-        ],
+          { AttributeName: 'shardKey', AttributeType: 'S' },
+          { AttributeName: 'connectionId', AttributeType: 'S' },
+        ]),
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-        GlobalSecondaryIndexes: Match.absent(),
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'broadcast',
+            KeySchema: [
+              { AttributeName: 'shardKey', KeyType: 'HASH' },
+              { AttributeName: 'connectionId', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
       });
     });
 
@@ -205,20 +216,25 @@ describe('socketpost CDK stack', { timeout: 120_000 }, () => {
       expect([manage[0]!.Resource].flat().map(flat)).toEqual([
         `arn:\${AWS::Partition}:execute-api:eu-west-1:\${AWS::AccountId}:\${${apiRef.Ref}}/dev/POST/@connections/*`,
       ]);
-      expect(JSON.stringify(statements)).not.toContain('dynamodb:');
     });
 
-    it('should let the notify task POST (its only @connections call) on its own stage and on every extra target', () => {
+    it('should let the notify task POST and DELETE (its @connections calls) on its own stage and on every extra target', () => {
       const statements = policyStatementsOf(logicalIdOf(s.stack.notify!.service.taskDefinition.taskRole as never));
       const manage = statements.filter((st) => st.Action === 'execute-api:ManageConnections');
       expect(manage).toHaveLength(1);
       const own = `arn:\${AWS::Partition}:execute-api:eu-west-1:\${AWS::AccountId}:\${${apiRef.Ref}}/dev`;
       const other = 'arn:${AWS::Partition}:execute-api:us-east-1:${AWS::AccountId}:xyz789abc/prod';
-      expect([manage[0]!.Resource].flat().map(flat)).toEqual([`${own}/POST/@connections/*`, `${other}/POST/@connections/*`]);
+      expect([manage[0]!.Resource].flat().map(flat)).toEqual([
+        `${own}/POST/@connections/*`,
+        `${own}/DELETE/@connections/*`,
+        `${other}/POST/@connections/*`,
+        `${other}/DELETE/@connections/*`,
+      ]);
     });
 
-    it('should grant table access only to the connect and disconnect Lambdas and the notify task, on the table itself', () => {
+    it('should grant table access to every role but the authorizer, on the table itself, and the broadcast index to the task only', () => {
       const tableArn = { 'Fn::GetAtt': [logicalIdOf(s.stack.table.table), 'Arn'] };
+      const broadcastIndex = { 'Fn::Join': ['', [tableArn, '/index/broadcast']] };
       const roleIds = {
         authorizer: logicalIdOf(s.stack.functions.authorizer.role),
         connect: logicalIdOf(s.stack.functions.connect.role),
@@ -228,11 +244,11 @@ describe('socketpost CDK stack', { timeout: 120_000 }, () => {
       };
       for (const [name, roleId] of Object.entries(roleIds)) {
         const dynamo = policyStatementsOf(roleId).filter((st) => JSON.stringify(st.Action).includes('dynamodb:'));
-        if (name === 'authorizer' || name === 'default') {
+        if (name === 'authorizer') {
           expect(dynamo, name).toEqual([]);
         } else {
           expect(dynamo.length, name).toBeGreaterThan(0);
-          for (const st of dynamo) expect(st.Resource, name).toEqual(tableArn);
+          for (const st of dynamo) expect(st.Resource, name).toEqual(name === 'notify' ? [tableArn, broadcastIndex] : tableArn);
         }
       }
     });
