@@ -5,10 +5,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { CheckReadinessUseCase } from '../domain/use-cases/check-readiness.use-case.js';
 import type { ListConnectionsUseCase } from '../domain/use-cases/list-connections.use-case.js';
 import type { NotifyUserUseCase } from '../domain/use-cases/notify-user.use-case.js';
+import type { StopSignal } from '../domain/shared/stop-signal.js';
 import { ApiKeyGuard } from '../adapters/http/api-key.guard.js';
 import { healthRoutes } from '../adapters/http/health.routes.js';
 import { toHttpError } from '../adapters/http/http-error.mapper.js';
-import { ErrorReply } from '../adapters/http/http.schemas.js';
+import { HTTP_SCHEMAS } from '../adapters/http/http.schemas.js';
 import {
   assertJsonDepth,
   assertUtf8ContentType,
@@ -40,6 +41,8 @@ export interface BuildAppOptions {
   keepAliveTimeoutMs?: number;
   /** Requests per minute per API key on the authenticated routes; 0 = no limit (default 6,000). */
   rateLimitPerMinute?: number;
+  /** Stops in-flight notifies (they answer with what is known) when the service shuts down. */
+  shutdown?: StopSignal;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -69,7 +72,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.addSchema(ErrorReply);
+  for (const schema of HTTP_SCHEMAS) app.addSchema(schema);
   // Only JSON bodies: text/plain would otherwise be parsed and then fail validation confusingly.
   app.removeContentTypeParser('text/plain');
   // JSON in UTF-8 only, and never nested deeper than the documented depth (checked before parsing).
@@ -109,6 +112,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   );
 
   await app.register(swagger, {
+    // Shared schemas appear as components named by their `$id` (NotifyReply, ErrorReply…), not `def-0`.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.0.3',
       info: {
@@ -142,6 +147,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await secured.register(notifyRoutes, {
       notifyUser: options.useCases.notifyUser,
       listConnections: options.useCases.listConnections,
+      ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     });
   });
 

@@ -7,6 +7,8 @@ import { AWS_REGION_PATTERN } from '../domain/model/management-endpoint.js';
  */
 
 export type StorageKind = 'dynamodb' | 'memory';
+/** How the notify service talks to the @connections API: SigV4-signed HTTP over undici (default), or the AWS SDK client. */
+export type MessengerKind = 'signed-http' | 'sdk';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface CoreConfig {
@@ -21,6 +23,12 @@ export interface CoreConfig {
   connectionTtlGraceSeconds: number;
   notifyConcurrency: number;
   notifyMaxAttempts: number;
+  /** Total time one notify may take, retries included (`NOTIFY_DEADLINE_MS`). */
+  notifyDeadlineMs: number;
+  /** A 410 from a connection younger than this is its `$connect` still finishing, not a gone socket (`CONNECT_GRACE_MS`). */
+  connectGraceMs: number;
+  /** `MESSENGER`: `signed-http` (default, several times less CPU per post) or `sdk` (the reference). */
+  messenger: MessengerKind;
 }
 
 export interface JwtConfig {
@@ -152,6 +160,9 @@ function readCore(r: EnvReader): CoreConfig {
     connectionTtlGraceSeconds: r.int('CONNECTION_TTL_GRACE_SECONDS', 600, 0, 86_400),
     notifyConcurrency: r.int('NOTIFY_CONCURRENCY', 32, 1, 1_000),
     notifyMaxAttempts: r.int('NOTIFY_MAX_ATTEMPTS', 3, 1, 10),
+    notifyDeadlineMs: r.int('NOTIFY_DEADLINE_MS', 10_000, 100, 300_000),
+    connectGraceMs: r.int('CONNECT_GRACE_MS', 3_000, 0, 60_000),
+    messenger: r.oneOf<MessengerKind>('MESSENGER', ['signed-http', 'sdk'], 'signed-http'),
   };
 }
 

@@ -8,6 +8,8 @@ import { RegisterEndpointUseCase } from '../domain/use-cases/register-endpoint.u
 import { RemoveConnectionUseCase } from '../domain/use-cases/remove-connection.use-case.js';
 import { AnswerClientMessageUseCase } from '../domain/use-cases/answer-client-message.use-case.js';
 import { ApiGatewayConnectionMessenger } from '../adapters/api-gateway/api-gateway-connection.messenger.js';
+import { PacedConnectionMessenger } from '../adapters/api-gateway/paced-connection.messenger.js';
+import { SignedHttpConnectionMessenger } from '../adapters/api-gateway/signed-http-connection.messenger.js';
 import { createDynamoDbDocumentClient } from '../adapters/dynamodb/dynamodb.client.js';
 import { DynamoDbConnectionRepository } from '../adapters/dynamodb/dynamodb-connection.repository.js';
 import { DynamoDbEndpointRegistry } from '../adapters/dynamodb/dynamodb-endpoint.registry.js';
@@ -78,7 +80,13 @@ export function createContainer(config: CoreConfig, overrides: ContainerOverride
   );
   c.register<ConnectionMessenger>(
     CONNECTION_MESSENGER,
-    once(() => new ApiGatewayConnectionMessenger(overrides.credentials ? { credentials: overrides.credentials } : {}), overrides.messenger),
+    once(() => {
+      // MESSENGER: signed HTTP over undici by default; the SDK client stays as the reference. Either is paced
+      // per endpoint, so that API Gateway's 429s slow a fan-out down instead of multiplying its retries.
+      const options = overrides.credentials ? { credentials: overrides.credentials } : {};
+      const adapter = config.messenger === 'sdk' ? new ApiGatewayConnectionMessenger(options) : new SignedHttpConnectionMessenger(options);
+      return new PacedConnectionMessenger(adapter);
+    }, overrides.messenger),
   );
 
   c.register(RegisterEndpointUseCase, once((d) => new RegisterEndpointUseCase(d.resolve(ENDPOINT_REGISTRY), config.region)));
@@ -102,6 +110,8 @@ export function createContainer(config: CoreConfig, overrides: ContainerOverride
         new NotifyUserUseCase(d.resolve(CONNECTION_REPOSITORY), d.resolve(CONNECTION_MESSENGER), d.resolve(CLOCK), d.resolve(LOGGER), {
           concurrency: config.notifyConcurrency,
           backoff: { maxAttempts: config.notifyMaxAttempts, baseDelayMs: 50, maxDelayMs: 2_000 },
+          deadlineMs: config.notifyDeadlineMs,
+          connectGraceMs: config.connectGraceMs,
           ...(overrides.random ? { random: overrides.random } : {}),
         }),
     ),

@@ -3,6 +3,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { CheckReadinessUseCase } from '../domain/use-cases/check-readiness.use-case.js';
 import { ListConnectionsUseCase } from '../domain/use-cases/list-connections.use-case.js';
 import { NotifyUserUseCase } from '../domain/use-cases/notify-user.use-case.js';
+import { StopController } from '../domain/shared/stop-signal.js';
 import { buildApp } from './app.js';
 import type { ServerConfig } from './config.js';
 
@@ -10,9 +11,16 @@ export interface RunningNotifyService {
   app: FastifyInstance;
   /** e.g. `http://127.0.0.1:3000` */
   url: string;
-  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), then closes. */
+  /**
+   * Stops accepting and lets in-flight requests finish. Shortly before the shutdown timeout, in-flight notifies
+   * are stopped and answer with what is known (the rest `failed`, `SHUTDOWN`); at the timeout, whatever is
+   * still open is cut.
+   */
   close(): Promise<void>;
 }
+
+/** At most this long (and a quarter of the shutdown timeout) is kept for stopped notifies to answer. */
+const SHUTDOWN_FLUSH_MS = 1_000;
 
 /** Builds the REST app on a container's use cases and listens. */
 export async function startNotifyService(
@@ -21,6 +29,7 @@ export async function startNotifyService(
   container: DependencyContainer,
   logger?: FastifyBaseLogger,
 ): Promise<RunningNotifyService> {
+  const shutdown = new StopController();
   const app = await buildApp({
     useCases: {
       notifyUser: container.resolve(NotifyUserUseCase),
@@ -32,6 +41,7 @@ export async function startNotifyService(
     requestTimeoutMs: config.requestTimeoutMs,
     keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    shutdown: shutdown.signal,
     ...(logger ? { logger } : {}),
   });
   await app.listen({ host: config.host, port: config.port });
@@ -42,6 +52,9 @@ export async function startNotifyService(
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      // Time left for stopped notifies to write their reports before the connections are cut.
+      const flushMs = Math.min(SHUTDOWN_FLUSH_MS, Math.floor(config.shutdownTimeoutMs / 4));
+      const stopNotifies = setTimeout(() => shutdown.stop('SHUTDOWN'), config.shutdownTimeoutMs - flushMs);
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => {
         timer = setTimeout(() => {
@@ -50,6 +63,7 @@ export async function startNotifyService(
         }, config.shutdownTimeoutMs);
       });
       await Promise.race([app.close(), deadline]);
+      clearTimeout(stopNotifies);
       clearTimeout(timer);
     })());
 

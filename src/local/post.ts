@@ -1,11 +1,13 @@
+import './quiet-sdk-notice.js';
 import { ApiGatewayConnectionMessenger } from '../adapters/api-gateway/api-gateway-connection.messenger.js';
-import { ConfigError } from '../app/config.js';
-import { loadLocalStackConfig } from './local-stack.config.js';
+import { localStateFilePath } from './local-stack.config.js';
+import { noStackMessage, readLocalStackState } from './local-stack.state.js';
 
 /**
- * `npm run post -- <stage> <connectionId> <message>`: posts straight to the local emulator's @connections
- * API of `stage` with the real SDK, the way a hand-written sender would. Posting a `dev` connection through
- * `prod` shows the 403 that socketpost exists to avoid.
+ * `npm run post -- <stage> <connectionId> <message>`: posts straight to the running local stack's
+ * @connections API of `stage` with the real SDK, the way a hand-written sender would. Posting a `dev`
+ * connection through `prod` shows the 403 that socketpost exists to avoid. The stack's ports, region and
+ * credentials come from the state file `npm start` writes, so no variable is needed in this terminal.
  */
 async function main(argv: string[]): Promise<number> {
   const [stage, connectionId, ...words] = argv;
@@ -13,12 +15,18 @@ async function main(argv: string[]): Promise<number> {
     console.error('usage: npm run post -- <stage> <connectionId> <message>');
     return 2;
   }
-  const config = loadLocalStackConfig();
-  const messenger = new ApiGatewayConnectionMessenger({ credentials: config.credentials });
-  const host = config.wsHost.includes(':') ? `[${config.wsHost}]` : config.wsHost;
-  const url = `http://${host}:${config.wsPort}/${encodeURIComponent(stage)}`;
+  const lookup = readLocalStackState(localStateFilePath());
+  if (!lookup.found) {
+    console.error(`socketpost: ${noStackMessage(lookup)}`);
+    return 1;
+  }
+  const { state } = lookup;
+  // Any stage name is allowed: an unknown one answers 403 like AWS. The stack's base URL is the same for all.
+  const base = new URL(Object.values(state.connectionsUrls)[0] as string);
+  const url = `${base.origin}/${encodeURIComponent(stage)}`;
+  const messenger = new ApiGatewayConnectionMessenger({ credentials: state.credentials });
   const result = await messenger.post(
-    { apiId: config.wsApiId, domainName: `${host}:${config.wsPort}`, stage, url, region: config.region },
+    { apiId: state.apiId, domainName: base.host, stage, url, region: state.region },
     connectionId,
     new TextEncoder().encode(words.join(' ')),
   );
@@ -30,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error);
+    console.error(error);
     process.exit(1);
   },
 );

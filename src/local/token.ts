@@ -1,9 +1,14 @@
 import { issueLocalToken } from '../adapters/auth/jose-token.issuer.js';
 import { DEFAULT_JWT_MAX_TTL_SECONDS } from '../adapters/auth/jose-token.verifier.js';
 import { ConfigError } from '../app/config.js';
-import { loadLocalStackConfig } from './local-stack.config.js';
+import { loadLocalStackConfig, localStateFilePath } from './local-stack.config.js';
+import { noStackMessage, readLocalStackState } from './local-stack.state.js';
 
-/** `npm run token -- alice [--ttl 3600]`: prints a JWT that the local authorizer accepts. */
+/**
+ * `npm run token -- alice [--ttl 3600]`: prints a JWT that the running local stack's authorizer accepts,
+ * signed with the secret from the state file `npm start` writes. With no stack running it still prints a
+ * token, signed with `JWT_SECRET` or the default local secret, and says so on stderr.
+ */
 async function main(argv: string[]): Promise<void> {
   const args = [...argv];
   let ttlSeconds = 3600;
@@ -20,7 +25,17 @@ async function main(argv: string[]): Promise<void> {
   const [userId, ...rest] = args;
   if (!userId || rest.length > 0 || userId.startsWith('-')) throw new UsageError('usage: npm run token -- <userId> [--ttl seconds]');
   if (userId.length > 128) throw new UsageError('the user id must be at most 128 characters');
-  const { jwtSecret } = loadLocalStackConfig();
+  const lookup = readLocalStackState(localStateFilePath());
+  let jwtSecret: string;
+  if (lookup.found) {
+    jwtSecret = lookup.state.jwtSecret;
+  } else {
+    jwtSecret = loadLocalStackConfig().jwtSecret;
+    console.error(
+      `socketpost: ${noStackMessage(lookup)}. ` +
+        'This token is signed with JWT_SECRET or the default local secret, which a stack started the same way accepts.',
+    );
+  }
   console.log(await issueLocalToken(jwtSecret, userId, { ttlSeconds }));
 }
 

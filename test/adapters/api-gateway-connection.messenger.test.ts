@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { ApiGatewayConnectionMessenger } from '../../src/adapters/api-gateway/api-gateway-connection.messenger.js';
 import type { ManagementEndpointProps } from '../../src/domain/model/management-endpoint.js';
 import { startFakeManagementApi, type FakeManagementApi } from '../support/fake-management-api.js';
+import { describeConnectionMessengerContract } from '../contract/connection-messenger.contract.js';
 
 const credentials = { accessKeyId: 'AKIDTESTEXAMPLE', secretAccessKey: 'test-secret' };
 const encoder = new TextEncoder();
@@ -196,16 +197,15 @@ describe('ApiGatewayConnectionMessenger client cache', () => {
 describe('ApiGatewayConnectionMessenger get and delete', () => {
   it('should read connection info with GET', async () => {
     const result = await messenger.getConnection(endpoint('dev'), 'c=1');
-    expect(result.status).toBe('ok');
-    const info = result.status === 'ok' ? result.info : undefined;
-    expect(info?.sourceIp).toBe('127.0.0.1');
-    expect(info?.userAgent).toBe('fake-client');
+    expect(result.status).toBe('found');
+    const info = result.status === 'found' ? result.connection : undefined;
+    expect(info?.identity).toEqual({ sourceIp: '127.0.0.1', userAgent: 'fake-client' });
     expect(typeof info?.connectedAt).toBe('number');
     expect(api.requests[0]).toMatchObject({ method: 'GET', rawPath: '/dev/@connections/c%3D1' });
   });
 
   it('should delete a connection with DELETE', async () => {
-    expect(await messenger.deleteConnection(endpoint('dev'), 'c1')).toEqual({ status: 'ok' });
+    expect(await messenger.deleteConnection(endpoint('dev'), 'c1')).toEqual({ status: 'deleted' });
     expect(api.requests[0]).toMatchObject({ method: 'DELETE', connectionId: 'c1' });
   });
 
@@ -226,4 +226,9 @@ describe('ApiGatewayConnectionMessenger get and delete', () => {
       httpStatus: 500,
     });
   });
+});
+
+describeConnectionMessengerContract('ApiGatewayConnectionMessenger', (options) => {
+  const adapter = new ApiGatewayConnectionMessenger(options);
+  return { messenger: adapter, close: () => adapter.close() };
 });

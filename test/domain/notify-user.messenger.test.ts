@@ -36,8 +36,9 @@ function endpointOn(api: FakeManagementApi, stage: string, region: string): Mana
   return ManagementEndpoint.fromRequestContext({ apiId: 'abc123', domainName: `127.0.0.1:${api.port}`, stage }, region);
 }
 
+/** A connection opened a minute ago: well past the connect grace, so a 410 means it is gone. */
 function connection(connectionId: string, endpoint: ManagementEndpoint, clock: ManualClock): Connection {
-  const connectedAt = clock.now();
+  const connectedAt = clock.now() - 60_000;
   return {
     connectionId,
     userId: 'user-1',

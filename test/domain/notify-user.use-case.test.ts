@@ -60,7 +60,15 @@ describe('NotifyUserUseCase', () => {
   it('should prune a connection that answers 410 and report it gone', async () => {
     const f = domainFixture();
     await f.connect({ connectionId: 'live', userId: 'alice' });
-    await f.recordConnection.execute({ connectionId: 'dead', userId: 'alice', apiId: 'apia1', domainName: 'apia1.execute-api.us-east-1.amazonaws.com', stage: 'dev' });
+    // Opened a minute ago: well past the connect grace, so its 410 means it is gone.
+    await f.recordConnection.execute({
+      connectionId: 'dead',
+      userId: 'alice',
+      apiId: 'apia1',
+      domainName: 'apia1.execute-api.us-east-1.amazonaws.com',
+      stage: 'dev',
+      connectedAt: f.clock.now() - 60_000,
+    });
     const report = await f.notifyUser.execute({ userId: 'alice', message: 'x' });
     expect(report).toMatchObject({ delivered: 1, gone: 1, failed: 0 });
     expect(report.connections.find((c) => c.connectionId === 'dead')).toEqual({ connectionId: 'dead', status: 'gone', attempts: 1 });

@@ -37,7 +37,7 @@ function groupAlive(pgid: number): boolean {
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
 function startNpm(env: Record<string, string>): Promise<{ output: () => string; exited: Promise<Exit> }> {
-  child = spawn('npm', ['start'], { cwd, env: { ...process.env, PORT: '0', WS_PORT: '0', LOG_LEVEL: 'warn', ...env }, detached: true });
+  child = spawn('npm', ['start'], { cwd, env: { ...process.env, PORT: '0', WS_PORT: '0', LOG_LEVEL: 'warn', SOCKETPOST_STATE_FILE: stateFile(), ...env }, detached: true });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -103,6 +103,11 @@ describe('npm start', () => {
     expect(child?.exitCode).not.toBe(0);
   }, 90_000);
 });
+
+/** Each stack writes its state in a temporary folder, never in the project's `.socketpost/`. */
+function stateFile(): string {
+  return join(mkdtempSync(join(tmpdir(), 'socketpost-npm-start-')), 'local-stack.json');
+}
 
 /** A PATH holding node and npm only (they live beside java in /usr/bin on these machines). */
 function pathWithoutJava(): string {

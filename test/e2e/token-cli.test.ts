@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
@@ -8,7 +10,9 @@ import { LOCAL_DEFAULTS } from '../../src/local/local-stack.config.js';
 
 const run = promisify(execFile);
 const cwd = join(import.meta.dirname, '../..');
-const tokenCli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/local/token.ts', ...args], { cwd });
+// A state file of its own that does not exist: a stack a developer runs meanwhile must not change the secret.
+const env = { ...process.env, SOCKETPOST_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'socketpost-token-')), 'none.json') };
+const tokenCli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/local/token.ts', ...args], { cwd, env });
 
 describe('npm run token', () => {
   it('should print a JWT for the user that the local authorizer accepts, valid for --ttl seconds', async () => {

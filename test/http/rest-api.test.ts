@@ -35,6 +35,8 @@ describe('POST /notify', () => {
     await f.connect('ok', 'alice');
     await f.connect('dead', 'alice');
     await f.connect('denied', 'alice');
+    // A minute later: past the connect grace, a 410 means gone.
+    f.clock.advance(60_000);
     f.messenger.script('dead', { status: 'gone' });
     f.messenger.script('denied', { status: 'forbidden', message: 'Forbidden' });
     const res = await f.app.inject({ method: 'POST', url: '/notify', headers: auth, payload: { userId: 'alice', message: 'hi' } });

@@ -12,6 +12,9 @@ export function coreConfig(overrides: Partial<CoreConfig> = {}): CoreConfig {
     connectionTtlGraceSeconds: 600,
     notifyConcurrency: 32,
     notifyMaxAttempts: 3,
+    notifyDeadlineMs: 10_000,
+    connectGraceMs: 3_000,
+    messenger: 'signed-http',
     ...overrides,
   };
 }

@@ -29,6 +29,8 @@ export interface FakeReply {
   errorTypeHeader?: boolean;
   /** Wait this long before answering (default 0). */
   delayMs?: number;
+  /** `x-amzn-ErrorType` to send instead of the one that goes with `status` (to make header and status disagree). */
+  errorType?: string;
 }
 
 export interface ConnectionBehaviour extends FakeReply {
@@ -46,6 +48,8 @@ export interface RecordedRequest {
   connectionId?: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** The client's port: one per TCP connection, so equal ports mean a kept-alive connection was reused. */
+  remotePort?: number;
 }
 
 export interface FakeManagementApiOptions {
@@ -117,7 +121,7 @@ export async function startFakeManagementApi(options: FakeManagementApiOptions =
       const stage = match ? safeDecode(match[1] as string) : undefined;
       const connectionId = match ? safeDecode(match[2] as string) : undefined;
       const body = Buffer.concat(chunks);
-      requests.push({ method: req.method ?? '', rawPath, stage, connectionId, headers: req.headers, body });
+      requests.push({ method: req.method ?? '', rawPath, stage, connectionId, headers: req.headers, body, remotePort: req.socket.remotePort });
 
       if (stage === undefined || connectionId === undefined) {
         // What AWS answers for a path it does not route.
@@ -195,7 +199,7 @@ async function answer(res: ServerResponse, reply: FakeReply, message?: string, r
     return;
   }
 
-  const errorType = ERROR_TYPES[reply.status] ?? (reply.status >= 500 ? 'InternalServerErrorException' : 'BadRequestException');
+  const errorType = reply.errorType ?? ERROR_TYPES[reply.status] ?? (reply.status >= 500 ? 'InternalServerErrorException' : 'BadRequestException');
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (reply.errorTypeHeader !== false) headers['x-amzn-ErrorType'] = errorType;
   res.writeHead(reply.status, headers).end(JSON.stringify({ message: message ?? MESSAGES[reply.status] ?? 'Error' }));

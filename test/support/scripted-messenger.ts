@@ -1,5 +1,10 @@
 import type { ManagementEndpointProps } from '../../src/domain/model/management-endpoint.js';
-import type { ConnectionMessenger, PostResult } from '../../src/ports/connection.messenger.js';
+import type {
+  ConnectionMessenger,
+  DeleteConnectionResult,
+  GetConnectionResult,
+  PostResult,
+} from '../../src/ports/connection.messenger.js';
 
 export interface RecordedPost {
   url: string;
@@ -14,7 +19,9 @@ export interface RecordedPost {
  */
 export class ScriptedMessenger implements ConnectionMessenger {
   readonly posts: RecordedPost[] = [];
-  private readonly homes = new Map<string, { url: string; region: string }>();
+  /** Every GET and DELETE, in order. */
+  readonly calls: Array<{ method: 'GET' | 'DELETE'; url: string; connectionId: string }> = [];
+  private readonly homes = new Map<string, { url: string; region: string; openedAt: number }>();
   private readonly scripts = new Map<string, PostResult[]>();
   inFlight = 0;
   maxInFlight = 0;
@@ -23,7 +30,7 @@ export class ScriptedMessenger implements ConnectionMessenger {
 
   /** Declares a live connection and the only endpoint API Gateway accepts posts to it through. */
   open(connectionId: string, home: { url: string; region: string }): this {
-    this.homes.set(connectionId, home);
+    this.homes.set(connectionId, { ...home, openedAt: Date.now() });
     return this;
   }
 
@@ -50,5 +57,27 @@ export class ScriptedMessenger implements ConnectionMessenger {
     } finally {
       this.inFlight -= 1;
     }
+  }
+
+  /** Found through the connection's home endpoint, 403 through another, 410 when unknown or deleted. */
+  async getConnection(endpoint: ManagementEndpointProps, connectionId: string): Promise<GetConnectionResult> {
+    this.calls.push({ method: 'GET', url: endpoint.url, connectionId });
+    const home = this.homes.get(connectionId);
+    if (!home) return { status: 'gone' };
+    if (home.url !== endpoint.url || home.region !== endpoint.region) return { status: 'forbidden', message: 'Forbidden' };
+    return {
+      status: 'found',
+      connection: { connectedAt: home.openedAt, lastActiveAt: home.openedAt, identity: { sourceIp: '127.0.0.1' } },
+    };
+  }
+
+  /** Closes the connection (later posts answer gone), through its home endpoint only. */
+  async deleteConnection(endpoint: ManagementEndpointProps, connectionId: string): Promise<DeleteConnectionResult> {
+    this.calls.push({ method: 'DELETE', url: endpoint.url, connectionId });
+    const home = this.homes.get(connectionId);
+    if (!home) return { status: 'gone' };
+    if (home.url !== endpoint.url || home.region !== endpoint.region) return { status: 'forbidden', message: 'Forbidden' };
+    this.homes.delete(connectionId);
+    return { status: 'deleted' };
   }
 }

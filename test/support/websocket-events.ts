@@ -5,7 +5,7 @@ import type {
   WebSocketRequestContext,
 } from '../../src/adapters/lambda/lambda-events.js';
 
-/** Complete API Gateway WebSocket events, with every field of shared/aws-websocket-facts.md. */
+/** Complete API Gateway WebSocket events, with every field API Gateway sends (docs/emulator.md). */
 export interface EventOptions {
   connectionId?: string;
   apiId?: string;

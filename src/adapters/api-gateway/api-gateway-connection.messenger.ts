@@ -9,7 +9,13 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { ManagementEndpointProps } from '../../domain/model/management-endpoint.js';
-import type { ConnectionMessenger, PostResult } from '../../ports/connection.messenger.js';
+import type {
+  ConnectionMessenger,
+  DeleteConnectionResult,
+  GetConnectionResult,
+  PostResult,
+} from '../../ports/connection.messenger.js';
+import { failedCall, failedManagementCall, retryAfterMsOf, type ManagementAnswer } from './management-api.outcome.js';
 
 export interface ApiGatewayMessengerOptions {
   /** Static credentials or a provider; the SDK's default chain when absent. */
@@ -19,21 +25,6 @@ export interface ApiGatewayMessengerOptions {
   /** Keep-alive sockets per endpoint client (default 64). */
   maxSockets?: number;
 }
-
-/** What `GET @connections/{id}` tells about a connection. Times are epoch milliseconds. */
-export interface ManagedConnectionInfo {
-  connectedAt?: number;
-  lastActiveAt?: number;
-  sourceIp?: string;
-  userAgent?: string;
-}
-
-/** Outcome of a GET or DELETE on `@connections/{id}`; HTTP outcomes are values, never exceptions. */
-export type ManageConnectionResult<T = undefined> =
-  | { status: 'ok'; info?: T }
-  | { status: 'gone' }
-  | { status: 'forbidden'; message: string }
-  | { status: 'error'; message: string; retryable: boolean; httpStatus?: number };
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_SOCKETS = 64;
@@ -66,45 +57,28 @@ export class ApiGatewayConnectionMessenger implements ConnectionMessenger {
       await this.clientFor(endpoint).send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
       return { status: 'delivered' };
     } catch (error) {
-      const failure = classify(error, endpoint, 'POST');
-      switch (failure.kind) {
-        case 'gone':
-          return { status: 'gone' };
-        case 'forbidden':
-          return { status: 'forbidden', message: failure.message };
-        case 'too_large':
-          return { status: 'too_large', message: failure.message };
-        case 'throttled':
-          return { status: 'throttled', message: failure.message };
-        case 'error':
-          return errorResult(failure);
-      }
+      return failedCall(answerOf(error, endpoint, 'POST'));
     }
   }
 
-  async getConnection(
-    endpoint: ManagementEndpointProps,
-    connectionId: string,
-  ): Promise<ManageConnectionResult<ManagedConnectionInfo>> {
+  async getConnection(endpoint: ManagementEndpointProps, connectionId: string): Promise<GetConnectionResult> {
     try {
       const out = await this.clientFor(endpoint).send(new GetConnectionCommand({ ConnectionId: connectionId }));
-      const info: ManagedConnectionInfo = {};
-      if (out.ConnectedAt) info.connectedAt = out.ConnectedAt.getTime();
-      if (out.LastActiveAt) info.lastActiveAt = out.LastActiveAt.getTime();
-      if (out.Identity?.SourceIp) info.sourceIp = out.Identity.SourceIp;
-      if (out.Identity?.UserAgent) info.userAgent = out.Identity.UserAgent;
-      return { status: 'ok', info };
+      const connectedAt = out.ConnectedAt?.getTime() ?? 0;
+      const identity: { sourceIp: string; userAgent?: string } = { sourceIp: out.Identity?.SourceIp ?? '' };
+      if (out.Identity?.UserAgent) identity.userAgent = out.Identity.UserAgent;
+      return { status: 'found', connection: { connectedAt, lastActiveAt: out.LastActiveAt?.getTime() ?? connectedAt, identity } };
     } catch (error) {
-      return manageFailure(classify(error, endpoint, 'GET'));
+      return failedManagementCall(answerOf(error, endpoint, 'GET'));
     }
   }
 
-  async deleteConnection(endpoint: ManagementEndpointProps, connectionId: string): Promise<ManageConnectionResult> {
+  async deleteConnection(endpoint: ManagementEndpointProps, connectionId: string): Promise<DeleteConnectionResult> {
     try {
       await this.clientFor(endpoint).send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
-      return { status: 'ok' };
+      return { status: 'deleted' };
     } catch (error) {
-      return manageFailure(classify(error, endpoint, 'DELETE'));
+      return failedManagementCall(answerOf(error, endpoint, 'DELETE'));
     }
   }
 
@@ -140,83 +114,36 @@ export class ApiGatewayConnectionMessenger implements ConnectionMessenger {
   }
 }
 
-type RefusalKind = 'gone' | 'forbidden' | 'too_large' | 'throttled';
-
-type Failure =
-  | { kind: RefusalKind; message: string; httpStatus?: number }
-  | { kind: 'error'; message: string; retryable: boolean; httpStatus?: number };
-
 /** The fields of an SDK (or network) error we read; everything optional because anything can be thrown. */
 interface ThrownShape {
   name?: unknown;
   message?: unknown;
   code?: unknown;
   $metadata?: { httpStatusCode?: number };
-  $response?: { statusCode?: number };
+  $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
 }
 
-const BY_ERROR_TYPE = new Map<string, RefusalKind>([
-  ['GoneException', 'gone'],
-  ['ForbiddenException', 'forbidden'],
-  ['PayloadTooLargeException', 'too_large'],
-  ['LimitExceededException', 'throttled'],
-]);
-
-const BY_STATUS = new Map<number, RefusalKind>([
-  [410, 'gone'],
-  [403, 'forbidden'],
-  [413, 'too_large'],
-  [429, 'throttled'],
-]);
-
 /**
- * Maps what the SDK threw to an outcome: by `x-amzn-ErrorType` (the error's name) first, then by HTTP status,
- * because without that header the SDK only knows the status code.
+ * What the SDK threw, as an answer: its name is the `x-amzn-ErrorType` the SDK read (an "Unknown" name
+ * when the header was absent, so the status decides), plus the status code when there was an answer.
  */
-function classify(error: unknown, endpoint: ManagementEndpointProps, method: string): Failure {
+function answerOf(error: unknown, endpoint: ManagementEndpointProps, method: string): ManagementAnswer {
   const thrown = (typeof error === 'object' && error !== null ? error : {}) as ThrownShape;
   const name = typeof thrown.name === 'string' ? thrown.name : 'Error';
   const text = typeof thrown.message === 'string' && thrown.message ? thrown.message : String(error);
   const httpStatus = thrown.$metadata?.httpStatusCode ?? thrown.$response?.statusCode;
   const where = `${method} ${endpoint.url}/@connections (region ${endpoint.region})`;
-
-  const kind = BY_ERROR_TYPE.get(name) ?? (httpStatus !== undefined ? BY_STATUS.get(httpStatus) : undefined);
-  if (kind) return { kind, message: `${name} from ${where}: ${text}`, httpStatus };
+  const retryAfterMs = retryAfterMsOf(thrown.$response?.headers?.['retry-after'], Date.now());
 
   if (httpStatus === undefined) {
     // No HTTP answer: refused, reset, DNS or timeout. A missing credential will not fix itself.
     const code = typeof thrown.code === 'string' ? ` ${thrown.code}` : '';
-    const retryable = name !== 'CredentialsProviderError';
-    return { kind: 'error', retryable, message: `${name}${code} on ${where}: ${text}` };
+    return { errorType: name, message: `${name}${code} on ${where}: ${text}`, retryable: name !== 'CredentialsProviderError' };
   }
   return {
-    kind: 'error',
-    retryable: httpStatus >= 500,
+    errorType: name,
     httpStatus,
     message: `HTTP ${httpStatus} ${name} from ${where}: ${text}`,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   };
-}
-
-type ErrorOutcome = Extract<PostResult, { status: 'error' }>;
-
-function errorResult(failure: Failure): ErrorOutcome {
-  const retryable = failure.kind === 'error' ? failure.retryable : false;
-  const result: ErrorOutcome = { status: 'error', message: failure.message, retryable };
-  if (failure.httpStatus !== undefined) result.httpStatus = failure.httpStatus;
-  return result;
-}
-
-function manageFailure<T>(failure: Failure): ManageConnectionResult<T> {
-  switch (failure.kind) {
-    case 'gone':
-      return { status: 'gone' };
-    case 'forbidden':
-      return { status: 'forbidden', message: failure.message };
-    case 'throttled':
-      return { status: 'error', message: failure.message, retryable: true, httpStatus: failure.httpStatus ?? 429 };
-    case 'too_large':
-      return { status: 'error', message: failure.message, retryable: false, httpStatus: failure.httpStatus ?? 413 };
-    case 'error':
-      return errorResult(failure);
-  }
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CheckReadinessUseCase } from '../../domain/use-cases/check-readiness.use-case.js';
-import { ErrorReply, StatusReply } from './http.schemas.js';
+import { StatusReply } from './http.schemas.js';
+import { routeResponses } from './route-responses.js';
 
 export interface HealthRoutesOptions {
   checkReadiness: CheckReadinessUseCase;
@@ -10,13 +11,27 @@ export interface HealthRoutesOptions {
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { checkReadiness }) => {
   app.get(
     '/healthz',
-    { schema: { tags: ['health'], summary: 'Liveness', response: { 200: StatusReply } } },
+    {
+      schema: {
+        operationId: 'getLiveness',
+        tags: ['health'],
+        summary: 'Liveness',
+        response: routeResponses({ status: 200, schema: StatusReply, description: 'The process answers: `{"status":"ok"}`.' }, []),
+      },
+    },
     async () => ({ status: 'ok' }),
   );
 
   app.get(
     '/readyz',
-    { schema: { tags: ['health'], summary: 'Readiness: 503 while storage does not answer', response: { 200: StatusReply, 503: ErrorReply } } },
+    {
+      schema: {
+        operationId: 'getReadiness',
+        tags: ['health'],
+        summary: 'Readiness: 503 while storage does not answer',
+        response: routeResponses({ status: 200, schema: StatusReply, description: 'Storage answers: `{"status":"ready"}`.' }, [503]),
+      },
+    },
     async () => {
       await checkReadiness.execute();
       return { status: 'ready' };

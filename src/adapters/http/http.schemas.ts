@@ -22,43 +22,87 @@ export const NotifyBody = Type.Object(
       { description: 'At most 131,072 bytes once encoded (API Gateway limit).' },
     ),
   },
-  { additionalProperties: false },
+  {
+    $id: 'NotifyRequest',
+    additionalProperties: false,
+    description: 'Who to notify and what to send.',
+    examples: [{ userId: 'alice', message: { hello: 'world' } }],
+  },
 );
 export type NotifyBody = Static<typeof NotifyBody>;
 
 export const DeliveryStatus = Type.Union([Type.Literal('delivered'), Type.Literal('gone'), Type.Literal('failed')]);
 
-export const NotifyReply = Type.Object({
-  userId: Type.String(),
-  delivered: Type.Integer({ description: 'Connections that received the message.' }),
-  gone: Type.Integer({ description: 'Connections found closed (410) and removed.' }),
-  failed: Type.Integer({ description: 'Connections that could not be reached; see each `error`.' }),
-  connections: Type.Array(
-    Type.Object({
-      connectionId: Type.String(),
-      status: DeliveryStatus,
-      attempts: Type.Integer(),
-      error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
-    }),
-  ),
-});
+export const NotifyReply = Type.Object(
+  {
+    userId: Type.String(),
+    delivered: Type.Integer({ description: 'Connections that received the message.' }),
+    gone: Type.Integer({ description: 'Connections found closed (410) and removed.' }),
+    failed: Type.Integer({ description: 'Connections that could not be reached; see each `error`.' }),
+    connections: Type.Array(
+      Type.Object({
+        connectionId: Type.String(),
+        status: DeliveryStatus,
+        attempts: Type.Integer(),
+        error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+      }),
+    ),
+  },
+  {
+    $id: 'NotifyReply',
+    description: 'The delivery report: one entry per connection the user had.',
+    examples: [
+      {
+        userId: 'alice',
+        delivered: 1,
+        gone: 1,
+        failed: 0,
+        connections: [
+          { connectionId: 'L0SM9cOFvHcCIhw=', status: 'delivered', attempts: 1 },
+          { connectionId: 'L0SMgdTbvHcCIqA=', status: 'gone', attempts: 1 },
+        ],
+      },
+    ],
+  },
+);
 
 export const UserParams = Type.Object({ userId: UserId });
 export type UserParams = Static<typeof UserParams>;
 
-export const ConnectionsReply = Type.Object({
-  userId: Type.String(),
-  connections: Type.Array(
-    Type.Object({
-      connectionId: Type.String(),
-      apiId: Type.String(),
-      stage: Type.String(),
-      region: Type.String(),
-      endpoint: Type.String({ description: 'The management endpoint this connection is posted through.' }),
-      connectedAt: Type.String({ format: 'date-time' }),
-    }),
-  ),
-});
+export const ConnectionsReply = Type.Object(
+  {
+    userId: Type.String(),
+    connections: Type.Array(
+      Type.Object({
+        connectionId: Type.String(),
+        apiId: Type.String(),
+        stage: Type.String(),
+        region: Type.String(),
+        endpoint: Type.String({ description: 'The management endpoint this connection is posted through.' }),
+        connectedAt: Type.String({ format: 'date-time' }),
+      }),
+    ),
+  },
+  {
+    $id: 'ConnectionsReply',
+    description: "The user's open connections, each with the endpoint it is posted through.",
+    examples: [
+      {
+        userId: 'alice',
+        connections: [
+          {
+            connectionId: 'L0SM9cOFvHcCIhw=',
+            apiId: 'a1b2c3d4e5',
+            stage: 'dev',
+            region: 'eu-west-1',
+            endpoint: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/dev',
+            connectedAt: '2026-11-26T10:00:00.000Z',
+          },
+        ],
+      },
+    ],
+  },
+);
 
 export const ErrorReply = Type.Object(
   {
@@ -68,7 +112,17 @@ export const ErrorReply = Type.Object(
     message: Type.String(),
     field: Type.Optional(Type.String()),
   },
-  { $id: 'ErrorReply', description: 'Every error answers with this JSON body.' },
+  {
+    $id: 'ErrorReply',
+    description: 'Every error answers with this JSON body; `message` says what to do.',
+    examples: [{ statusCode: 400, error: 'Bad Request', code: 'VALIDATION_ERROR', message: 'body.userId is required', field: 'userId' }],
+  },
 );
 
-export const StatusReply = Type.Object({ status: Type.String() });
+export const StatusReply = Type.Object(
+  { status: Type.String() },
+  { $id: 'StatusReply', description: 'The service state.', examples: [{ status: 'ok' }] },
+);
+
+/** The component schemas the app registers (`app.addSchema`); routes refer to them by `$id`. */
+export const HTTP_SCHEMAS = [NotifyBody, NotifyReply, ConnectionsReply, ErrorReply, StatusReply] as const;

@@ -1,6 +1,6 @@
 /**
- * Typed events of API Gateway WebSocket APIs (Lambda proxy integration), as listed in
- * shared/aws-websocket-facts.md. Shared by the handlers and the local emulator that produces them.
+ * Typed events of API Gateway WebSocket APIs (Lambda proxy integration), as API Gateway sends them
+ * (docs/emulator.md lists the fields). Shared by the handlers and the local emulator that produces them.
  */
 
 export type WebSocketEventType = 'CONNECT' | 'MESSAGE' | 'DISCONNECT';
@@ -35,7 +35,7 @@ export interface WebSocketRequestContext {
 
 export interface WebSocketEvent {
   requestContext: WebSocketRequestContext;
-  /** CONNECT only. */
+  /** CONNECT and DISCONNECT (the handshake's headers). */
   headers?: Record<string, string>;
   multiValueHeaders?: Record<string, string[]>;
   queryStringParameters?: Record<string, string> | null;

@@ -1,4 +1,4 @@
-/** API Gateway WebSocket limits. */
+/** API Gateway WebSocket limits (docs/emulator.md lists them). */
 export const MAX_MESSAGE_BYTES = 131_072;
 /** Maximum connection duration. */
 export const MAX_CONNECTION_DURATION_MS = 2 * 60 * 60 * 1000;

@@ -3,6 +3,7 @@ import { isLive, type Connection } from '../model/connection.js';
 import { MAX_JSON_DEPTH, MAX_MESSAGE_BYTES } from '../model/limits.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../shared/backoff.js';
 import { mapWithConcurrency } from '../shared/map-with-concurrency.js';
+import { StopController, unlessStopped, type StopReason, type StopSignal } from '../shared/stop-signal.js';
 import { assertUserId } from '../shared/user-id.js';
 import type { Clock } from '../../ports/clock.js';
 import type { ConnectionMessenger, PostResult } from '../../ports/connection.messenger.js';
@@ -19,7 +20,17 @@ export interface NotifyUserCommand {
 
 export type DeliveryStatus = 'delivered' | 'gone' | 'failed';
 
-export type DeliveryErrorCode = 'FORBIDDEN' | 'THROTTLED' | 'PAYLOAD_TOO_LARGE' | 'UPSTREAM_ERROR';
+export type DeliveryErrorCode =
+  | 'FORBIDDEN'
+  | 'THROTTLED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UPSTREAM_ERROR'
+  /** 410 from a connection whose `$connect` is still finishing (younger than the connect grace); kept. */
+  | 'NOT_YET_OPEN'
+  /** The notify's deadline passed before this connection's post answered (or before it was tried). */
+  | 'DEADLINE_EXCEEDED'
+  /** The service shut down before this connection's post answered (or before it was tried). */
+  | 'SHUTDOWN';
 
 export interface ConnectionDelivery {
   connectionId: string;
@@ -42,13 +53,31 @@ export interface NotifyUserOptions {
   backoff: BackoffPolicy;
   /** Source of jitter, in [0, 1). */
   random: () => number;
+  /**
+   * Total time one notify may take, retries and slow posts included (default 10 s); what has not answered by
+   * then is reported `failed` with `DEADLINE_EXCEEDED`. `Infinity`: no deadline.
+   */
+  deadlineMs: number;
+  /**
+   * API Gateway answers 410 to a post while the connection's `$connect` is still finishing. A 410 from a
+   * connection younger than this (from its `connectedAt`) keeps the record and is retried (default 3 s); only
+   * a 410 after the grace prunes.
+   */
+  connectGraceMs: number;
+  /** First wait before posting again to a connection that is not open yet; doubles up to 1 s (default 100 ms). */
+  notYetOpenRetryMs: number;
 }
 
 export const DEFAULT_NOTIFY_OPTIONS: NotifyUserOptions = {
   concurrency: 32,
   backoff: DEFAULT_BACKOFF,
   random: Math.random,
+  deadlineMs: 10_000,
+  connectGraceMs: 3_000,
+  notYetOpenRetryMs: 100,
 };
+
+const MAX_NOT_YET_OPEN_WAIT_MS = 1_000;
 
 const encoder = new TextEncoder();
 
@@ -70,17 +99,37 @@ export class NotifyUserUseCase {
     if (!(this.options.concurrency >= 1) || !(this.options.backoff.maxAttempts >= 1)) {
       throw new RangeError('concurrency and maxAttempts must be at least 1');
     }
+    const { deadlineMs, connectGraceMs, notYetOpenRetryMs } = this.options;
+    if (!(deadlineMs > 0) || !(connectGraceMs >= 0) || !(notYetOpenRetryMs > 0)) {
+      throw new RangeError('deadlineMs and notYetOpenRetryMs must be positive, connectGraceMs at least 0');
+    }
   }
 
-  async execute(command: NotifyUserCommand): Promise<DeliveryReport> {
+  /**
+   * `stop` (optional) ends the notify early, e.g. when the service shuts down: posts not answered by then are
+   * reported `failed` with the stop's reason, and the report of what is known is returned at once.
+   */
+  async execute(command: NotifyUserCommand, stop?: StopSignal): Promise<DeliveryReport> {
     const userId = assertUserId(command.userId);
     const data = encodeMessage(command.message);
 
-    const now = this.clock.now();
-    const all = await this.connections.findByUser(userId);
-    const deliveries = await mapWithConcurrency(all, this.options.concurrency, (connection) =>
-      isLive(connection, now) ? this.deliver(connection, data) : this.prune(connection, 0),
-    );
+    const run = new StopController();
+    const unfollow = run.follow(stop);
+    const cancelDeadline = Number.isFinite(this.options.deadlineMs)
+      ? this.clock.schedule(this.options.deadlineMs, () => run.stop('DEADLINE_EXCEEDED'))
+      : () => undefined;
+
+    let deliveries: ConnectionDelivery[];
+    try {
+      const now = this.clock.now();
+      const all = await this.connections.findByUser(userId);
+      deliveries = await mapWithConcurrency(all, this.options.concurrency, (connection) =>
+        isLive(connection, now) ? this.deliver(connection, data, run.signal) : this.prune(connection, 0),
+      );
+    } finally {
+      cancelDeadline();
+      unfollow();
+    }
 
     const report: DeliveryReport = {
       userId,
@@ -95,27 +144,54 @@ export class NotifyUserUseCase {
       delivered: report.delivered,
       gone: report.gone,
       failed: report.failed,
+      ...(run.reason ? { stoppedBy: run.reason } : {}),
     });
     return report;
   }
 
-  private async deliver(connection: Connection, data: Uint8Array): Promise<ConnectionDelivery> {
+  private async deliver(connection: Connection, data: Uint8Array, stop: StopSignal): Promise<ConnectionDelivery> {
     const { connectionId, endpoint } = connection;
     const { maxAttempts } = this.options.backoff;
-    let result: PostResult = { status: 'error', message: 'not attempted', retryable: true };
-    let attempt = 0;
-    while (attempt < maxAttempts) {
-      attempt += 1;
-      result = await this.messenger.post(endpoint, connectionId, data);
-      if (!isRetryable(result) || attempt === maxAttempts) break;
-      await this.clock.sleep(backoffDelay(this.options.backoff, attempt, this.options.random));
+    let attempts = 0;
+    let failures = 0;
+    /** Set while the connection answers 410 within its connect grace: when we first saw it, how long we wait next. */
+    let notYetOpen: { since: number; waitMs: number } | undefined;
+    let result: PostResult;
+    for (;;) {
+      if (stop.reason) return this.interrupted(connection, attempts, stop.reason, notYetOpen !== undefined);
+      attempts += 1;
+      const answer = await unlessStopped(this.messenger.post(endpoint, connectionId, data), stop);
+      if (answer === undefined) return this.interrupted(connection, attempts, stop.reason ?? 'DEADLINE_EXCEEDED', notYetOpen !== undefined);
+      result = answer;
+
+      if (result.status === 'gone') {
+        const now = this.clock.now();
+        notYetOpen ??= { since: now, waitMs: this.options.notYetOpenRetryMs };
+        // Measured from connectedAt, and never longer than one grace from the first 410 (clock skew).
+        const graceEnds = Math.min(connection.connectedAt, notYetOpen.since) + this.options.connectGraceMs;
+        if (now >= graceEnds) return this.prune(connection, attempts);
+        // A young socket that closed again (its `$disconnect` already removed the record) will never open.
+        if (!(await this.stillRecorded(connectionId))) return { connectionId, status: 'gone', attempts };
+        const wait = Math.min(notYetOpen.waitMs, graceEnds - now);
+        notYetOpen.waitMs = Math.min(notYetOpen.waitMs * 2, MAX_NOT_YET_OPEN_WAIT_MS);
+        await this.clock.sleep(wait, stop);
+        continue;
+      }
+      notYetOpen = undefined;
+      if (isRetryable(result)) {
+        failures += 1;
+        if (failures < maxAttempts) {
+          await this.clock.sleep(backoffDelay(this.options.backoff, failures, this.options.random), stop);
+          continue;
+        }
+      }
+      break;
     }
 
+    const attempt = attempts;
     switch (result.status) {
       case 'delivered':
         return { connectionId, status: 'delivered', attempts: attempt };
-      case 'gone':
-        return this.prune(connection, attempt);
       case 'forbidden': {
         const message =
           `403 Forbidden posting to ${endpoint.url}/@connections (signed for ${endpoint.region}); ` +
@@ -133,6 +209,45 @@ export class NotifyUserUseCase {
         this.logger.warn('post failed', { connectionId, endpoint: endpoint.url, error: result.message });
         return failed(connectionId, attempt, 'UPSTREAM_ERROR', `failed after ${attempt} attempts: ${result.message}`);
     }
+  }
+
+  /** Whether the record is still there; a storage error counts as yes (the retry decides later). */
+  private async stillRecorded(connectionId: string): Promise<boolean> {
+    try {
+      return (await this.connections.findById(connectionId)) !== undefined;
+    } catch {
+      return true;
+    }
+  }
+
+  /** What a connection's delivery comes to when the notify is stopped (deadline or shutdown) before it answered. */
+  private interrupted(connection: Connection, attempts: number, reason: StopReason, notYetOpen: boolean): ConnectionDelivery {
+    const { connectionId } = connection;
+    const sent = attempts === 0 ? 'before it was posted to (nothing was sent)' : `after ${attempts} attempt(s)`;
+    if (reason === 'SHUTDOWN') {
+      return failed(
+        connectionId,
+        attempts,
+        'SHUTDOWN',
+        `the service shut down ${sent}; ${attempts === 0 ? 'send it again' : 'the last post may or may not have arrived'} once the service is back`,
+      );
+    }
+    if (notYetOpen) {
+      return failed(
+        connectionId,
+        attempts,
+        'NOT_YET_OPEN',
+        `the connection answered 410 while its $connect was still finishing (opened ${this.clock.now() - connection.connectedAt} ms ago); ` +
+          'its record is kept and later notifies will reach it once it is open: send this one again',
+      );
+    }
+    return failed(
+      connectionId,
+      attempts,
+      'DEADLINE_EXCEEDED',
+      `the notify deadline (${this.options.deadlineMs} ms) passed ${sent}; ` +
+        (attempts === 0 ? 'send it again' : 'the last post may or may not have arrived: send again only if duplicates are harmless'),
+    );
   }
 
   /** A connection that is gone (410, or past its maximum duration) is removed; a failed removal is only logged. */

@@ -21,6 +21,13 @@ export interface ApiGatewayEmulator {
   connections(): ConnectionInfo[];
   /** Destroys the TCP socket silently: no close frame, no `$disconnect`. False when the id is not open. */
   dropConnection(connectionId: string): boolean;
+  /**
+   * Opens a connection on `stage` without a socket (load tests): the management API serves it like any
+   * other and counts the posts it delivers. Returns its id.
+   */
+  openVirtualConnection(stage: string): string;
+  /** Posts delivered to a virtual connection so far; undefined for an id that never was one. */
+  virtualDeliveries(connectionId: string): number | undefined;
   /** Closes every socket with 1001 (running `$disconnect`), clears timers and frees the port. Idempotent. */
   stop(): Promise<void>;
 }
@@ -44,6 +51,8 @@ export async function startApiGatewayEmulator(
     managementEndpoint: (stage) => `${url}/${stage}`,
     connections: (): ConnectionInfo[] => server.connections(),
     dropConnection: (connectionId) => server.dropConnection(connectionId),
+    openVirtualConnection: (stage) => server.openVirtualConnection(stage, `${host}:${port}`),
+    virtualDeliveries: (connectionId) => server.virtualDeliveries(connectionId),
     stop: () => server.stop(),
   };
 }

@@ -19,3 +19,11 @@ export function formatRequestTime(epochMs: number): string {
     `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`
   );
 }
+
+/**
+ * An `X-Amzn-Trace-Id` value as API Gateway adds to `$connect`: `Root=1-{epoch seconds, 8 hex}-{24 hex}`.
+ */
+export function newTraceId(epochMs: number): string {
+  const seconds = Math.floor(epochMs / 1000).toString(16).padStart(8, '0');
+  return `Root=1-${seconds}-${randomBytes(12).toString('hex')}`;
+}

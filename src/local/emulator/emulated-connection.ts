@@ -14,6 +14,8 @@ export interface EmulatedConnection {
   readonly userAgent: string | undefined;
   /** The Host header the client used, e.g. `127.0.0.1:3001`. */
   readonly domainName: string;
+  /** The handshake's headers (with those API Gateway adds), passed again to `$disconnect`. */
+  readonly requestHeaders: { headers: Record<string, string>; multiValueHeaders: Record<string, string[]> };
   authorizer: AuthorizerContext | undefined;
   state: 'connecting' | 'open';
   /** Set once the handshake completed. */

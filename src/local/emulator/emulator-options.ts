@@ -48,17 +48,29 @@ export interface EmulatorOptions {
   maxPayloadBytes?: number;
   /** New connections accepted per second before 429 LimitExceededException. Default: unlimited. */
   maxNewConnectionsPerSecond?: number;
+  /**
+   * `@connections` POSTs accepted per second (a token bucket holding at most one second's worth) before 429
+   * LimitExceededException, as API Gateway's account throttle answers. Default: unlimited.
+   */
+  maxPostsPerSecond?: number;
   /** Routes whose integration response is sent back to the client. Default `['$default']`. */
   twoWayRoutes?: string[];
   /** How long a server-side close waits for the client's close frame before cutting TCP. Default 1 s. */
   closeGraceMs?: number;
+  /**
+   * Other `Host` values clients may use besides the emulator's own address, `localhost` and `127.0.0.1` with
+   * its port (`name` means `name:{port}`; `name:port` is taken as is). Any other host is refused with 403, as
+   * API Gateway refuses a domain it does not serve. Default none.
+   */
+  allowedHosts?: string[];
   /** Makes connection ids; tests use it to force ids with `/`, `+` and `=`. Default: AWS-shaped random. */
   connectionIdFactory?: () => string;
   logger?: Logger;
 }
 
-export type ResolvedEmulatorOptions = Required<Omit<EmulatorOptions, 'maxNewConnectionsPerSecond'>> & {
+export type ResolvedEmulatorOptions = Required<Omit<EmulatorOptions, 'maxNewConnectionsPerSecond' | 'maxPostsPerSecond'>> & {
   maxNewConnectionsPerSecond: number | undefined;
+  maxPostsPerSecond: number | undefined;
 };
 
 /** Stage names of API Gateway: letters, digits, hyphens and underscores. */
@@ -88,8 +100,10 @@ export function resolveEmulatorOptions(options: EmulatorOptions): ResolvedEmulat
     maxFrameBytes: options.maxFrameBytes ?? 32 * 1024,
     maxPayloadBytes: options.maxPayloadBytes ?? 131_072,
     maxNewConnectionsPerSecond: options.maxNewConnectionsPerSecond,
+    maxPostsPerSecond: options.maxPostsPerSecond,
     twoWayRoutes: options.twoWayRoutes ?? ['$default'],
     closeGraceMs: options.closeGraceMs ?? 1_000,
+    allowedHosts: [...(options.allowedHosts ?? [])],
     connectionIdFactory: options.connectionIdFactory ?? newAwsId,
     logger: options.logger ?? new SilentLogger(),
   };

@@ -5,7 +5,7 @@ import type {
   WebSocketEventType,
   WebSocketRequestContext,
 } from '../../adapters/lambda/lambda-events.js';
-import { formatRequestTime, newAwsId } from './aws-ids.js';
+import { formatRequestTime, newAwsId, newTraceId } from './aws-ids.js';
 import type { EmulatedConnection } from './emulated-connection.js';
 
 /** Headers, query string and port of the handshake request, in the shapes Lambda events use. */
@@ -16,7 +16,7 @@ export interface HandshakeRequestParts {
   multiValueQueryStringParameters: Record<string, string[]> | undefined;
 }
 
-/** Builds the events API Gateway hands to Lambda, with every field of the facts sheet. */
+/** Builds the events API Gateway hands to Lambda, field for field (see docs/emulator.md). */
 export class EventFactory {
   constructor(
     private readonly apiId: string,
@@ -66,7 +66,13 @@ export class EventFactory {
     const requestContext = this.context(connection, '$disconnect', 'DISCONNECT');
     requestContext.disconnectStatusCode = statusCode;
     requestContext.disconnectReason = reason;
-    return { requestContext, isBase64Encoded: false };
+    // Like AWS, `$disconnect` carries the headers of the handshake (Host, X-Forwarded-For and the rest).
+    return {
+      requestContext,
+      headers: { ...connection.requestHeaders.headers },
+      multiValueHeaders: Object.fromEntries(Object.entries(connection.requestHeaders.multiValueHeaders).map(([k, v]) => [k, [...v]])),
+      isBase64Encoded: false,
+    };
   }
 
   private context(
@@ -109,8 +115,9 @@ export function handshakeRequestParts(req: IncomingMessage, url: URL, sourceIp: 
     headers[name] = value;
     (multiValueHeaders[name] ??= []).push(value);
   }
-  // API Gateway adds the forwarding headers of its front end.
+  // API Gateway adds the forwarding headers of its front end, and a trace id.
   const forwarded: Record<string, string> = {
+    'X-Amzn-Trace-Id': newTraceId(Date.now()),
     'X-Forwarded-For': sourceIp,
     'X-Forwarded-Port': String(req.socket.localPort ?? ''),
     'X-Forwarded-Proto': 'http',

@@ -6,6 +6,7 @@ import { ConnectionRateLimiter } from './connection-rate.limiter.js';
 import type { EmulatedConnection } from './emulated-connection.js';
 import { handshakeRequestParts, type HandshakeRequestParts } from './event.factory.js';
 import { refuseHandshake } from './http-replies.js';
+import type { HostCheck } from './host.check.js';
 import { hasIdentity } from './identity-sources.js';
 import { invokeLambda } from './lambda-invoker.js';
 import { SocketSession, type SessionDeps } from './socket.session.js';
@@ -32,7 +33,10 @@ export class HandshakeHandler {
   private readonly rate: ConnectionRateLimiter | undefined;
   private stopping = false;
 
-  constructor(private readonly deps: SessionDeps) {
+  constructor(
+    private readonly deps: SessionDeps,
+    private readonly hostCheck?: HostCheck,
+  ) {
     const { options } = deps;
     this.rate = options.maxNewConnectionsPerSecond ? new ConnectionRateLimiter(options.maxNewConnectionsPerSecond) : undefined;
     this.wss = new WebSocketServer({
@@ -75,6 +79,11 @@ export class HandshakeHandler {
 
   private precheck(req: IncomingMessage): Refusal | undefined {
     if (this.stopping) return { status: 503 };
+    // Before the stage, the authorizer and any Lambda: API Gateway does not answer for other domains.
+    if (this.hostCheck && !this.hostCheck.allows(req.headers.host)) {
+      this.deps.logger.warn('handshake refused: unknown Host', { host: req.headers.host, allowed: this.hostCheck.hosts });
+      return { status: 403, errorType: 'ForbiddenException', message: 'Forbidden' };
+    }
     const url = requestUrl(req);
     const stage = stageOf(url.pathname);
     if (stage === undefined || !this.deps.options.stages.includes(stage)) {
@@ -95,6 +104,7 @@ export class HandshakeHandler {
     const url = requestUrl(req);
     const sourceIp = normalizeIp(req.socket.remoteAddress);
     const now = Date.now();
+    const parts = handshakeRequestParts(req, url, sourceIp);
     const connection: EmulatedConnection = {
       connectionId: this.uniqueConnectionId(),
       stage: stageOf(url.pathname) as string,
@@ -103,13 +113,13 @@ export class HandshakeHandler {
       sourceIp,
       userAgent: req.headers['user-agent'],
       domainName: req.headers.host ?? `${options.host}:${req.socket.localPort ?? ''}`,
+      requestHeaders: { headers: parts.headers, multiValueHeaders: parts.multiValueHeaders },
       authorizer: undefined,
       state: 'connecting',
     };
     registry.add(connection);
     let opened = false;
     try {
-      const parts = handshakeRequestParts(req, url, sourceIp);
       const refusal = (await this.authorize(connection, parts)) ?? (await this.runConnect(connection, parts, req));
       if (refusal) return refuseHandshake(socket, refusal.status, refusal.errorType, refusal.message);
       if (socket.destroyed || this.stopping) return;

@@ -3,6 +3,7 @@ import type { ConnectionRegistry } from './connection.registry.js';
 import type { ResolvedEmulatorOptions } from './emulator-options.js';
 import { stageOf } from './handshake.handler.js';
 import { forbidden, gone, writeAwsError, writeSuccess, type AwsErrorReply } from './http-replies.js';
+import { PostRateLimiter } from './post-rate.limiter.js';
 import type { SigV4Verifier } from './sigv4.verifier.js';
 import { tryDecode } from './uri.js';
 
@@ -10,6 +11,8 @@ type ManagementRoute =
   | { kind: 'connection'; stage: string; connectionId: string }
   | { kind: 'websocket-url'; stage: string }
   | { kind: 'none' };
+
+const limitExceeded = (): AwsErrorReply => ({ status: 429, errorType: 'LimitExceededException', message: 'Rate exceeded' });
 
 const payloadTooLarge = (): AwsErrorReply => ({
   status: 413,
@@ -22,11 +25,15 @@ const payloadTooLarge = (): AwsErrorReply => ({
  * size, then the connection — which must be open and belong to this very stage.
  */
 export class ManagementApiHandler {
+  private readonly postRate: PostRateLimiter | undefined;
+
   constructor(
     private readonly registry: ConnectionRegistry,
     private readonly verifier: SigV4Verifier,
     private readonly options: ResolvedEmulatorOptions,
-  ) {}
+  ) {
+    this.postRate = options.maxPostsPerSecond ? new PostRateLimiter(options.maxPostsPerSecond) : undefined;
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawUrl = req.url ?? '/';
@@ -47,6 +54,8 @@ export class ManagementApiHandler {
     // Read a bounded body: enough to check the signature of an oversized post and answer 413 properly.
     const body = await readBody(req, this.options.maxPayloadBytes * 4);
     if (body === undefined) return writeAwsError(res, payloadTooLarge());
+    // The account throttle comes before anything else is looked at.
+    if (req.method === 'POST' && this.postRate && !this.postRate.tryAcquire()) return writeAwsError(res, limitExceeded());
 
     const verdict = await this.verifier.verify({ method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headers, body });
     if (!verdict.ok) return writeAwsError(res, verdict.reply);

@@ -143,5 +143,6 @@ export class SocketSession implements ConnectionChannel {
 
 function clientCause(code: number, reason: string): CloseCause {
   if (code === 1006) return { code, reason: 'Connection closed abnormally' };
+  if (code === 1005) return { code, reason: 'Client-side close frame status not set' };
   return { code, reason: `Client-side close frame status code '${code}' and reason '${reason}'` };
 }

@@ -51,7 +51,7 @@ describe('API Gateway emulator events', () => {
     return { socket, connectionId: connect.requestContext.connectionId };
   }
 
-  it('should give $connect every field of the facts sheet', async () => {
+  it('should give $connect every field API Gateway sends', async () => {
     const { socket, connectionId } = await connectAlice('prod');
     const [event] = log.of(connectionId, 'CONNECT');
     const ctx = event!.requestContext;
@@ -77,6 +77,40 @@ describe('API Gateway emulator events', () => {
     expect(event!.isBase64Encoded).toBe(false);
     socket.ws.close(1000);
     await log.disconnectOf(connectionId);
+  });
+
+  it('should give $connect an X-Amzn-Trace-Id shaped like AWS, dated now', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const { socket, connectionId } = await connectAlice();
+    const event = log.of(connectionId, 'CONNECT')[0];
+    const trace = headerValue(event?.headers, 'x-amzn-trace-id');
+    expect(trace).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
+    const seconds = parseInt(/^Root=1-([0-9a-f]{8})-/.exec(trace ?? '')?.[1] ?? '0', 16);
+    expect(seconds).toBeGreaterThanOrEqual(before);
+    expect(seconds).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
+    expect(event?.multiValueHeaders?.['X-Amzn-Trace-Id']).toEqual([trace]);
+    socket.ws.close(1000);
+    await log.disconnectOf(connectionId);
+  });
+
+  it('should give $disconnect the handshake headers with Host and X-Forwarded-For, single and multi-valued', async () => {
+    const { socket, connectionId } = await connectAlice();
+    socket.ws.close(1000);
+    const event = await log.disconnectOf(connectionId);
+    expect(headerValue(event.headers, 'host')).toBe(`127.0.0.1:${emulator.port}`);
+    expect(headerValue(event.headers, 'x-forwarded-for')).toBe('127.0.0.1');
+    expect(headerValue(event.headers, 'user-agent')).toBe('emulator-test/1.0');
+    expect(event.multiValueHeaders?.['Host']).toEqual([`127.0.0.1:${emulator.port}`]);
+    expect(event.multiValueHeaders?.['X-Forwarded-For']).toEqual(['127.0.0.1']);
+    expect(event.headers).toEqual(log.of(connectionId, 'CONNECT')[0]?.headers);
+  });
+
+  it('should report 1005 "Client-side close frame status not set" when the client closes without a code', async () => {
+    const { socket, connectionId } = await connectAlice();
+    socket.ws.close();
+    const event = await log.disconnectOf(connectionId);
+    expect(event.requestContext.disconnectStatusCode).toBe(1005);
+    expect(event.requestContext.disconnectReason).toBe('Client-side close frame status not set');
   });
 
   it('should report as domainName the Host the client actually used', async () => {

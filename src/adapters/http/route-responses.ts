@@ -1,0 +1,38 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/**
+ * What each error status means, once for every route; the OpenAPI document shows these texts. Routes list
+ * the statuses they can answer (`routeResponses`); a new error status is one line here.
+ */
+export const ERROR_RESPONSES: Record<number, string> = {
+  400: 'Bad input (`VALIDATION_ERROR`, `INVALID_JSON`, `JSON_TOO_DEEP`: nested more than 64 levels, `BAD_URL`): `field` names the faulty field; fix it and send again.',
+  401: 'No or unknown API key (`UNAUTHORIZED`): send `Authorization: Bearer <key>` with a key from NOTIFY_API_KEYS.',
+  413: 'Too large (`MESSAGE_TOO_LARGE`: the message is over 131,072 bytes once encoded, nothing was posted; `PAYLOAD_TOO_LARGE`: the body is over BODY_LIMIT_BYTES). Send a smaller message.',
+  414: 'A path parameter is over 1,024 characters (`URI_TOO_LONG`); a userId is at most 128 characters.',
+  415: 'The body is not JSON in UTF-8 (`UNSUPPORTED_MEDIA_TYPE`): send `Content-Type: application/json` without a charset or with `charset=utf-8`.',
+  429: 'This API key sent more than RATE_LIMIT_PER_MINUTE requests in a minute (`RATE_LIMITED`): retry after the `Retry-After` seconds.',
+  503: 'Storage does not answer (`STORAGE_UNAVAILABLE`): nothing stored was lost; retry after the `Retry-After` seconds.',
+};
+
+export interface SuccessResponse {
+  status: number;
+  /** A component schema (with `$id`) registered by the app (`HTTP_SCHEMAS`). */
+  schema: TSchema;
+  description: string;
+}
+
+/**
+ * A route's `response` map: its success answer and exactly the error statuses it can answer, each described
+ * and pointing at the shared `ErrorReply` component.
+ */
+export function routeResponses(success: SuccessResponse, errorStatuses: readonly number[]): Record<number, TSchema> {
+  const id = success.schema.$id;
+  if (id === undefined) throw new Error('a success schema must have a $id and be registered with app.addSchema');
+  const responses: Record<number, TSchema> = { [success.status]: Type.Ref(id, { description: success.description }) };
+  for (const status of errorStatuses) {
+    const description = ERROR_RESPONSES[status];
+    if (description === undefined) throw new Error(`no description for HTTP ${status}: add it to ERROR_RESPONSES`);
+    responses[status] = Type.Ref('ErrorReply', { description });
+  }
+  return responses;
+}
