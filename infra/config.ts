@@ -35,7 +35,27 @@ export interface JwtSettings {
 
 export type ContainerArchitecture = 'x86_64' | 'arm64';
 
+/**
+ * `development` (the default): synthesizes offline with no settings at all. `production`: refuses to
+ * synthesize until it has real JWT settings, a certificate and who may reach the ALB, and defaults to one
+ * NAT gateway per zone, Fargate on arm64 and a deletion-protected ALB.
+ */
+export type Profile = 'development' | 'production';
+export const PROFILES: readonly Profile[] = ['development', 'production'];
+
+/** An ECR image to run instead of building the Dockerfile at deploy time (`containerImage`). */
+export interface ContainerImageRef {
+  /** The URI as given: `{account}.dkr.ecr.{region}.amazonaws.com/{repository}:{tag}` or `…@sha256:{digest}`. */
+  uri: string;
+  account: string;
+  region: string;
+  repositoryName: string;
+  /** A tag, or `sha256:…` for a digest. */
+  tagOrDigest: string;
+}
+
 export interface SocketpostConfig {
+  profile: Profile;
   /** WebSocket stage name; also part of resource names and tags. */
   stage: string;
   stackName: string;
@@ -71,6 +91,14 @@ export interface NotifyServiceSettings {
   certificateArn?: string;
   /** Who may reach the ALB; defaults to the VPC's CIDR (internal) or anywhere (internet-facing). */
   allowedCidrs?: string[];
+  /** Security groups (of an existing VPC, or a peered one) whose members may reach the ALB. */
+  allowedSecurityGroupIds?: string[];
+  /** Address range of the VPC the stack creates. */
+  vpcCidr: string;
+  /** Refuse deleting the ALB (production default). */
+  albDeletionProtection: boolean;
+  /** Run this ECR image instead of building the Dockerfile at deploy time. */
+  containerImage?: ContainerImageRef;
   minTasks: number;
   maxTasks: number;
   cpuTargetPercent: number;
@@ -101,6 +129,7 @@ export const PLACEHOLDER_JWT: JwtSettings = {
 
 /** Every context key the app reads (documented in infra/README.md). */
 export const CONTEXT_KEYS = [
+  'profile',
   'stage',
   'stackName',
   'region',
@@ -131,6 +160,10 @@ export const CONTEXT_KEYS = [
   'manageApiGatewayAccount',
   'sharedTable',
   'notifyService',
+  'vpcCidr',
+  'allowedSecurityGroupIds',
+  'albDeletionProtection',
+  'containerImage',
 ] as const;
 
 /** Keys that only configure the notify service: without it they have no effect. */
@@ -148,6 +181,10 @@ const NOTIFY_ONLY_KEYS: readonly ContextKey[] = [
   'natGateways',
   'apiKeysSecretArn',
   'managementTargets',
+  'vpcCidr',
+  'allowedSecurityGroupIds',
+  'albDeletionProtection',
+  'containerImage',
 ];
 /** Keys that only configure a table this stack creates. */
 const OWN_TABLE_KEYS: readonly ContextKey[] = ['deletionProtection'];
@@ -163,6 +200,12 @@ const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 const API_ID = /^[a-z0-9]{1,64}$/;
 const ACCOUNT = /^\d{12}$/;
 const CIDR = /^(?:\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
+/** `{account}.dkr.ecr.{region}.amazonaws.com[.cn]/{repository}` then `:{tag}` or `@sha256:{digest}`. */
+const ECR_IMAGE =
+  /^(\d{12})\.dkr\.ecr\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?\/((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)(?::([\w][\w.-]{0,127})|@(sha256:[a-f0-9]{64}))$/;
+/** Host names reserved for documentation and tests (RFC 2606, RFC 6761): never a real key endpoint. */
+const RESERVED_HOST = /(^|\.)(example\.(com|net|org)|example|invalid|test|localhost)$/i;
 /** DynamoDB's own rule for table names. */
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):table\/([A-Za-z0-9_.-]{3,255})$/;
@@ -274,6 +317,13 @@ class ContextParser {
 export function readSocketpostConfig(read: ContextReader, defaultRegion?: string): SocketpostConfig {
   const p = new ContextParser(read);
 
+  const profileGiven = p.string('profile');
+  if (profileGiven !== undefined && !PROFILES.includes(profileGiven as Profile)) {
+    p.problems.push(`profile must be ${PROFILES.join(' or ')} (got ${JSON.stringify(profileGiven)})`);
+  }
+  const profile: Profile = profileGiven === 'production' ? 'production' : 'development';
+  const production = profile === 'production';
+
   const stage = p.string('stage', STAGE) ?? 'dev';
   const stackName = p.string('stackName', STACK_NAME) ?? `socketpost-${stage}`;
   const region = p.string('region', REGION) ?? defaultRegion;
@@ -307,7 +357,8 @@ export function readSocketpostConfig(read: ContextReader, defaultRegion?: string
     p.problems.push(`taskMemoryMiB must be from ${memoryRange[0]} to ${memoryRange[1]} with taskCpu ${cpu}`);
   }
 
-  const architecture = (p.string('containerArchitecture', /^(x86_64|arm64)$/) ?? 'x86_64') as ContainerArchitecture;
+  const architecture = (p.string('containerArchitecture', /^(x86_64|arm64)$/) ??
+    (production ? 'arm64' : 'x86_64')) as ContainerArchitecture;
   const notifyService = p.bool('notifyService', true);
   const internetFacing = p.bool('internetFacing', false);
   const certificateArn = p.string('certificateArn', /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/);
@@ -316,12 +367,38 @@ export function readSocketpostConfig(read: ContextReader, defaultRegion?: string
   }
   const allowedCidrs = p.array('allowedCidrs')?.map(String);
   for (const cidr of allowedCidrs ?? []) if (!CIDR.test(cidr)) p.problems.push(`allowedCidrs: "${cidr}" is not an IPv4 CIDR`);
+  const allowedSecurityGroupIds = p.array('allowedSecurityGroupIds')?.map(String);
+  for (const id of allowedSecurityGroupIds ?? []) {
+    if (!SECURITY_GROUP_ID.test(id)) p.problems.push(`allowedSecurityGroupIds: "${id}" is not a security group id (sg-…)`);
+  }
+  const vpcCidr = p.string('vpcCidr') ?? DEFAULT_VPC_CIDR;
+  if (!CIDR.test(vpcCidr) || !(Number(vpcCidr.split('/')[1]) >= 16 && Number(vpcCidr.split('/')[1]) <= 20)) {
+    p.problems.push(`vpcCidr must be an IPv4 range from /16 to /20, such as 10.40.0.0/16 (got ${JSON.stringify(vpcCidr)})`);
+  }
+  const containerImage = parseContainerImage(p);
+  const natGateways = p.int('natGateways', production ? 2 : 1, 1, 2);
+  if (production && notifyService) {
+    const missing: string[] = [];
+    if (jwtIsPlaceholder) missing.push('jwtJwksUrl, jwtIssuer and jwtAudience (the JWT issuer of your clients)');
+    if (!certificateArn) missing.push('certificateArn (an ACM certificate: the ALB serves HTTPS on 443, HTTP only redirects)');
+    if (!allowedCidrs?.length && !allowedSecurityGroupIds?.length) {
+      missing.push('allowedCidrs or allowedSecurityGroupIds (who may reach the notify ALB)');
+    }
+    if (natGateways < 2) missing.push('natGateways of at least 2 (one per zone; omit it for the production default)');
+    for (const setting of missing) p.problems.push(`profile=production needs ${setting}`);
+  } else if (production && jwtIsPlaceholder) {
+    p.problems.push('profile=production needs jwtJwksUrl, jwtIssuer and jwtAudience (the JWT issuer of your clients)');
+  }
+  if (production && !jwtIsPlaceholder && RESERVED_HOST.test(hostOf(jwt.jwksUrl))) {
+    p.problems.push(`profile=production refuses jwtJwksUrl on a placeholder host (${hostOf(jwt.jwksUrl)}): give your issuer's real JWKS URL`);
+  }
 
   const apiKeysSecretArn = p.string('apiKeysSecretArn', /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+$/);
   const throttleRate = p.int('throttleRateLimit', 500, 1, 100_000);
   const throttleBurst = p.int('throttleBurstLimit', 1000, 1, 100_000);
 
   const config: SocketpostConfig = {
+    profile,
     stage,
     stackName,
     region: region ?? '',
@@ -335,6 +412,10 @@ export function readSocketpostConfig(read: ContextReader, defaultRegion?: string
       internetFacing,
       ...(certificateArn ? { certificateArn } : {}),
       ...(allowedCidrs ? { allowedCidrs } : {}),
+      ...(allowedSecurityGroupIds ? { allowedSecurityGroupIds } : {}),
+      vpcCidr,
+      albDeletionProtection: p.bool('albDeletionProtection', production),
+      ...(containerImage ? { containerImage } : {}),
       minTasks,
       maxTasks,
       cpuTargetPercent: p.int('cpuTargetPercent', 60, 10, 90),
@@ -342,11 +423,12 @@ export function readSocketpostConfig(read: ContextReader, defaultRegion?: string
       cpu,
       memoryMiB,
       architecture,
-      natGateways: p.int('natGateways', 1, 1, 2),
+      natGateways,
       ...(apiKeysSecretArn ? { apiKeysSecretArn } : {}),
     },
     managementTargets: parseTargets(p),
-    manageApiGatewayAccount: p.bool('manageApiGatewayAccount', true),
+    // One stack per account and region owns it: off unless asked, so deleting a stage cannot break the others' logs.
+    manageApiGatewayAccount: p.bool('manageApiGatewayAccount', false),
     notifyService,
     ignoredKeys: [],
   };
@@ -365,6 +447,31 @@ export function readSocketpostConfig(read: ContextReader, defaultRegion?: string
 
   if (p.problems.length > 0) throw new InfraConfigError(p.problems);
   return config;
+}
+
+/** Address range of the VPC the stack creates, unless `vpcCidr` says otherwise. */
+export const DEFAULT_VPC_CIDR = '10.40.0.0/16';
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+function parseContainerImage(p: ContextParser): ContainerImageRef | undefined {
+  const uri = p.string('containerImage');
+  if (uri === undefined) return undefined;
+  const match = ECR_IMAGE.exec(uri);
+  if (!match) {
+    p.problems.push(
+      `containerImage must be an ECR image with a tag or digest, {account}.dkr.ecr.{region}.amazonaws.com/{repository}:{tag} (got ${JSON.stringify(uri)})`,
+    );
+    return undefined;
+  }
+  const [, account, region, repositoryName, tag, digest] = match;
+  return { uri, account: account!, region: region!, repositoryName: repositoryName!, tagOrDigest: (tag ?? digest)! };
 }
 
 function parseTargets(p: ContextParser): ManagementTarget[] {

@@ -4,11 +4,19 @@ import type { Construct } from 'constructs';
 import type { SocketpostConfig } from './config.js';
 import { ApiGatewayAccount } from './constructs/api-gateway-account.js';
 import { ConnectionsTable } from './constructs/connections-table.js';
-import { grantManageConnections, type ApiStageRef } from './constructs/manage-connections.js';
+import type { ApiStageRef } from './constructs/manage-connections.js';
 import { NodeFunction } from './constructs/node-function.js';
 import { NotifyService } from './constructs/notify-service.js';
 import { WebSocketGateway } from './constructs/websocket-gateway.js';
+import { grantDataAccess } from './data-access.js';
 import { HANDLERS } from './paths.js';
+import { JWKS_FETCH_TIMEOUT_MS } from '../src/adapters/auth/jose-token.verifier.js';
+
+/**
+ * The authorizer's timeout: a cold start may wait the whole JWKS fetch timeout and still verify the
+ * token, with room to spare. The keys are then cached by the verifier for the life of the container.
+ */
+export const AUTHORIZER_TIMEOUT = Duration.seconds(Math.ceil((3 * JWKS_FETCH_TIMEOUT_MS) / 1000) + 1);
 
 export interface SocketpostStackProps extends StackProps {
   config: SocketpostConfig;
@@ -61,22 +69,22 @@ export class SocketpostStack extends Stack {
       ...(config.notifyConcurrency !== undefined ? { NOTIFY_CONCURRENCY: String(config.notifyConcurrency) } : {}),
       ...(config.notifyMaxAttempts !== undefined ? { NOTIFY_MAX_ATTEMPTS: String(config.notifyMaxAttempts) } : {}),
     };
-    const lambdaEnvironment: Record<string, string> = {
-      ...environment,
+    // Only the authorizer verifies tokens: the JWT settings are its own.
+    const jwtEnvironment: Record<string, string> = {
       JWT_JWKS_URL: config.jwt.jwksUrl,
       JWT_ISSUER: config.jwt.issuer,
       JWT_AUDIENCE: config.jwt.audience,
     };
-    const fn = (name: keyof typeof HANDLERS, description: string, timeoutSeconds = 10) =>
+    const fn = (name: keyof typeof HANDLERS, description: string, timeout = Duration.seconds(10), extra: Record<string, string> = {}) =>
       new NodeFunction(this, `${name[0]!.toUpperCase()}${name.slice(1)}Handler`, {
         entry: HANDLERS[name],
         description,
-        environment: lambdaEnvironment,
+        environment: { ...environment, ...extra },
         logRetention: config.logRetentionDays,
-        timeout: Duration.seconds(timeoutSeconds),
+        timeout,
       });
     this.functions = {
-      authorizer: fn('authorizer', 'socketpost $connect REQUEST authorizer (JWT from ?token=)', 5),
+      authorizer: fn('authorizer', 'socketpost $connect REQUEST authorizer (JWT from ?token=)', AUTHORIZER_TIMEOUT, jwtEnvironment),
       connect: fn('connect', 'socketpost $connect: records the connection and its endpoint'),
       disconnect: fn('disconnect', 'socketpost $disconnect: forgets the connection'),
       default: fn('default', 'socketpost $default: answers ping with pong'),
@@ -96,22 +104,21 @@ export class SocketpostStack extends Stack {
       ...(account ? { loggingRole: account.account } : {}),
     });
 
-    // Least privilege: the table only for the functions that store connections; posting only for $default.
-    this.table.grantConnections(this.functions.connect.role);
-    this.table.grantConnections(this.functions.disconnect.role);
-    grantManageConnections(this.functions.default.role, [this.gateway.ref], ['POST']);
+    // Least privilege: each role gets the lines of infra/data-access.ts, and nothing else.
+    for (const role of ['authorizer', 'connect', 'disconnect', 'default'] as const) {
+      grantDataAccess(role, this.functions[role].role, this.table.table, [this.gateway.ref]);
+    }
 
     const targets: ApiStageRef[] = [this.gateway.ref, ...config.managementTargets];
     this.notify = config.notifyService
       ? new NotifyService(this, 'Notify', {
           settings: config.notify,
-          table: this.table.table,
-          managementTargets: targets,
           environment,
           logRetention: config.logRetentionDays,
           ...(props.vpc ? { vpc: props.vpc } : {}),
         })
       : undefined;
+    if (this.notify) grantDataAccess('task', this.notify.service.taskDefinition.taskRole, this.table.table, targets);
 
     new CfnOutput(this, 'WebSocketUrl', {
       value: this.gateway.stage.url,

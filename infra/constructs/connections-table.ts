@@ -1,6 +1,5 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, Billing, type ITableV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb/dynamodb-table.js';
 import type { SharedTable } from '../config.js';
@@ -15,7 +14,7 @@ export interface ConnectionsTableProps {
 /**
  * The single table of connections and endpoints: created here, or imported when another stack owns it.
  * Keys and TTL come from the adapter, so the stack and the code cannot drift apart. No GSI: a user's
- * connections are one Query on `pk`.
+ * connections are one Query on `pk`. Who may do what on it is `infra/data-access.ts`.
  */
 export class ConnectionsTable extends Construct {
   readonly table: ITableV2;
@@ -52,11 +51,6 @@ export class ConnectionsTable extends Construct {
    */
   get environment(): Record<string, string> {
     return { TABLE_NAME: this.tableName, ...(this.shared ? { TABLE_REGION: this.shared.region } : {}) };
-  }
-
-  /** GetItem, PutItem, DeleteItem, Query and TransactWriteItems (what the repository uses), on this table only. */
-  grantConnections(grantee: IGrantable): void {
-    this.table.grantReadWriteData(grantee);
   }
 
   private importTable(shared: SharedTable): ITableV2 {

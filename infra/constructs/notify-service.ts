@@ -1,15 +1,18 @@
-import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import {
   FlowLogDestination,
   GatewayVpcEndpointAwsService,
   IpAddresses,
+  type IPeer,
   type IVpc,
   Peer,
+  Port,
+  SecurityGroup,
   SubnetType,
   Vpc,
 } from 'aws-cdk-lib/aws-ec2';
+import { Repository } from 'aws-cdk-lib/aws-ecr';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import {
   type CfnService,
@@ -27,21 +30,19 @@ import {
   ApplicationLoadBalancer,
   ApplicationProtocol,
   type ApplicationTargetGroup,
+  ListenerAction,
   SslPolicy,
 } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { NotifyServiceSettings } from '../config.js';
+import { DEFAULT_VPC_CIDR, type ContainerImageRef, type NotifyServiceSettings } from '../config.js';
 import { REPO_ROOT } from '../paths.js';
-import { type ApiStageRef, type ConnectionsMethod, grantManageConnections } from './manage-connections.js';
+import { DynamoDbPrefixList } from './dynamodb-prefix-list.js';
 
 export interface NotifyServiceProps {
   settings: NotifyServiceSettings;
-  table: ITableV2;
-  /** API stages the service posts to: this stack's own first, then any extra stage or region. */
-  managementTargets: ApiStageRef[];
   /** The environment every socketpost process shares (storage, table, log level, tuning). */
   environment: Record<string, string>;
   logRetention: RetentionDays;
@@ -52,10 +53,10 @@ export interface NotifyServiceProps {
 /** The port the server listens on inside the container (`PORT`). */
 export const CONTAINER_PORT = 3000;
 export const HEALTH_CHECK_PATH = '/healthz';
-/** Address range of the VPC this construct creates. */
-export const VPC_CIDR = '10.40.0.0/16';
-/** The notify service sends (POST), reads (GET) and closes (DELETE) connections. */
-export const NOTIFY_METHODS: readonly ConnectionsMethod[] = ['POST', 'GET', 'DELETE'];
+/** Address range of the VPC this construct creates when `vpcCidr` is not given. */
+export const VPC_CIDR = DEFAULT_VPC_CIDR;
+/** The only port the tasks may open connections to: @connections, DynamoDB, ECR, Secrets Manager, logs. */
+export const TASK_EGRESS_PORT = 443;
 
 /** slim images have no curl: Node's own fetch probes the liveness route. */
 const CONTAINER_HEALTH_COMMAND = `node -e "fetch('http://127.0.0.1:${CONTAINER_PORT}${HEALTH_CHECK_PATH}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"`;
@@ -70,12 +71,13 @@ export class NotifyService extends Construct {
   readonly loadBalancer: ApplicationLoadBalancer;
   readonly targetGroup: ApplicationTargetGroup;
   readonly apiKeys: ISecret;
+  readonly taskSecurityGroup: SecurityGroup;
   readonly url: string;
 
   constructor(scope: Construct, id: string, props: NotifyServiceProps) {
     super(scope, id);
     const { settings } = props;
-    this.vpc = props.vpc ?? this.createVpc(settings.natGateways, props.logRetention);
+    this.vpc = props.vpc ?? this.createVpc(settings, props.logRetention);
 
     this.apiKeys = settings.apiKeysSecretArn
       ? Secret.fromSecretCompleteArn(this, 'ApiKeys', settings.apiKeysSecretArn)
@@ -93,10 +95,12 @@ export class NotifyService extends Construct {
     });
     const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
     taskDefinition.addContainer('notify', {
-      image: ContainerImage.fromAsset(REPO_ROOT, {
-        file: 'Dockerfile',
-        platform: arm ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64,
-      }),
+      image: settings.containerImage
+        ? this.prebuiltImage(settings.containerImage)
+        : ContainerImage.fromAsset(REPO_ROOT, {
+            file: 'Dockerfile',
+            platform: arm ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64,
+          }),
       environment: { ...props.environment, PORT: String(CONTAINER_PORT), HOST: '0.0.0.0' },
       // Never plain text in the template: ECS reads the secret when it starts the task.
       secrets: { NOTIFY_API_KEYS: EcsSecret.fromSecretsManager(this.apiKeys) },
@@ -112,8 +116,17 @@ export class NotifyService extends Construct {
       },
       stopTimeout: Duration.seconds(30),
     });
-    props.table.grantReadWriteData(taskDefinition.taskRole);
-    grantManageConnections(taskDefinition.taskRole, props.managementTargets, NOTIFY_METHODS);
+    // Egress: HTTPS only (@connections through the NAT, DynamoDB through its gateway endpoint, ECR, S3,
+    // Secrets Manager and CloudWatch Logs). The VPC's DNS resolver is not subject to security groups.
+    this.taskSecurityGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
+      vpc: this.vpc,
+      allowAllOutbound: false,
+      description: 'socketpost notify tasks: HTTPS out only',
+    });
+    this.taskSecurityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(TASK_EGRESS_PORT), 'HTTPS: @connections, AWS APIs');
+    // DynamoDB by name: its gateway endpoint's ranges, whatever becomes of the rule above.
+    const dynamoDb = new DynamoDbPrefixList(this, 'DynamoDbPrefixList');
+    this.taskSecurityGroup.addEgressRule(Peer.prefixList(dynamoDb.prefixListId), Port.tcp(TASK_EGRESS_PORT), 'HTTPS: DynamoDB');
 
     this.service = new FargateService(this, 'Service', {
       cluster,
@@ -123,6 +136,7 @@ export class NotifyService extends Construct {
       maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback: true },
       vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [this.taskSecurityGroup],
       assignPublicIp: false,
       healthCheckGracePeriod: Duration.seconds(60),
     });
@@ -142,10 +156,27 @@ export class NotifyService extends Construct {
         : {}),
       open: false,
     });
+    // With a certificate, port 80 only redirects: an API key never crosses the network in clear.
+    const redirect = https
+      ? this.loadBalancer.addListener('HttpRedirect', {
+          port: 80,
+          protocol: ApplicationProtocol.HTTP,
+          open: false,
+          defaultAction: ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+        })
+      : undefined;
     // A literal CIDR for our own VPC, so the rule is readable (and checkable) in the template.
-    const vpcCidr = props.vpc ? this.vpc.vpcCidrBlock : VPC_CIDR;
-    const cidrs = settings.allowedCidrs ?? [settings.internetFacing ? '0.0.0.0/0' : vpcCidr];
-    for (const cidr of cidrs) listener.connections.allowDefaultPortFrom(Peer.ipv4(cidr), 'notify API clients');
+    const vpcCidr = props.vpc ? this.vpc.vpcCidrBlock : settings.vpcCidr;
+    const cidrs =
+      settings.allowedCidrs ?? (settings.allowedSecurityGroupIds ? [] : [settings.internetFacing ? '0.0.0.0/0' : vpcCidr]);
+    const callers: IPeer[] = [
+      ...cidrs.map((cidr) => Peer.ipv4(cidr)),
+      ...(settings.allowedSecurityGroupIds ?? []).map((id) => Peer.securityGroupId(id)),
+    ];
+    for (const caller of callers) {
+      listener.connections.allowDefaultPortFrom(caller, 'notify API clients');
+      redirect?.connections.allowDefaultPortFrom(caller, 'notify API clients (redirected to HTTPS)');
+    }
     if (cidrs.some((cidr) => Token.isUnresolved(cidr))) {
       Validations.of(this.loadBalancer).acknowledge({
         id: 'AwsSolutions-EC23',
@@ -177,7 +208,7 @@ export class NotifyService extends Construct {
       id: 'AwsSolutions-ECS2',
       reason: 'Only non-secret settings (storage, table name, log level, port) are plain environment; the API keys come from Secrets Manager.',
     });
-    if (settings.internetFacing && !settings.allowedCidrs) {
+    if (settings.internetFacing && cidrs.includes('0.0.0.0/0')) {
       Validations.of(this.loadBalancer).acknowledge({
         id: 'AwsSolutions-EC23',
         reason: 'internetFacing was chosen: the HTTPS listener is open to callers anywhere, and every request needs an API key.',
@@ -185,19 +216,33 @@ export class NotifyService extends Construct {
     }
   }
 
-  private createVpc(natGateways: number, logRetention: RetentionDays): Vpc {
+  /** The pipeline's image from ECR: no Docker at deploy time. The execution role may pull from that repository only. */
+  private prebuiltImage(image: ContainerImageRef): ContainerImage {
+    const repository = Repository.fromRepositoryAttributes(this, 'ImageRepository', {
+      repositoryName: image.repositoryName,
+      repositoryArn: `arn:${Stack.of(this).partition}:ecr:${image.region}:${image.account}:repository/${image.repositoryName}`,
+    });
+    return ContainerImage.fromEcrRepository(repository, image.tagOrDigest);
+  }
+
+  private createVpc(settings: NotifyServiceSettings, logRetention: RetentionDays): Vpc {
     const flowLogs = new LogGroup(this, 'FlowLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
     return new Vpc(this, 'Vpc', {
-      ipAddresses: IpAddresses.cidr(VPC_CIDR),
+      ipAddresses: IpAddresses.cidr(settings.vpcCidr),
       maxAzs: 2,
-      natGateways,
+      // One per zone in production: a zone's outage must not cut the other zone's tasks off @connections.
+      natGateways: settings.natGateways,
       subnetConfiguration: [
         { name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24 },
         { name: 'private', subnetType: SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
       ],
       // DynamoDB through a free gateway endpoint. No execute-api interface endpoint on purpose: with
       // private DNS it captures *.execute-api hosts, and posting to a public API through it answers 403.
-      gatewayEndpoints: { DynamoDb: { service: GatewayVpcEndpointAwsService.DYNAMODB } },
+      // S3 too (free): ECR image layers come from S3, so pulls do not pay NAT data charges.
+      gatewayEndpoints: {
+        DynamoDb: { service: GatewayVpcEndpointAwsService.DYNAMODB },
+        S3: { service: GatewayVpcEndpointAwsService.S3 },
+      },
       flowLogs: { all: { destination: FlowLogDestination.toCloudWatchLogs(flowLogs) } },
     });
   }
@@ -220,6 +265,7 @@ export class NotifyService extends Construct {
       internetFacing: settings.internetFacing,
       vpcSubnets: { subnetType: settings.internetFacing ? SubnetType.PUBLIC : SubnetType.PRIVATE_WITH_EGRESS },
       dropInvalidHeaderFields: true,
+      deletionProtection: settings.albDeletionProtection,
     });
     const logs = new Bucket(this, 'AlbAccessLogs', {
       // ALB access logs only support SSE-S3.

@@ -35,14 +35,14 @@ export interface BuildAppOptions {
   bodyLimitBytes?: number;
   /** A pino instance for request logs; none = silent. */
   logger?: FastifyBaseLogger;
+  /** Stops in-flight notifies (they answer with what is known) when the service shuts down. */
+  shutdown?: StopSignal;
   /** A request (headers and body) not received in full within this answers 408 and is closed (default 30 s). */
   requestTimeoutMs?: number;
   /** An idle keep-alive connection is closed after this (default 72 s, above the ALB's 60 s idle timeout). */
   keepAliveTimeoutMs?: number;
   /** Requests per minute per API key on the authenticated routes; 0 = no limit (default 6,000). */
   rateLimitPerMinute?: number;
-  /** Stops in-flight notifies (they answer with what is known) when the service shuts down. */
-  shutdown?: StopSignal;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;

@@ -38,10 +38,10 @@ export async function startNotifyService(
     },
     apiKeys: config.apiKeys,
     bodyLimitBytes: config.bodyLimitBytes,
+    shutdown: shutdown.signal,
     requestTimeoutMs: config.requestTimeoutMs,
     keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     rateLimitPerMinute: config.rateLimitPerMinute,
-    shutdown: shutdown.signal,
     ...(logger ? { logger } : {}),
   });
   await app.listen({ host: config.host, port: config.port });

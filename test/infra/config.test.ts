@@ -91,6 +91,90 @@ describe('deployment settings from CDK context', () => {
     expect(() => read({})).toThrow(/region is required/);
   });
 
+  describe('profiles', () => {
+    const REAL_JWT = {
+      jwtJwksUrl: 'https://login.acme-payments.io/.well-known/jwks.json',
+      jwtIssuer: 'https://login.acme-payments.io/',
+      jwtAudience: 'socketpost',
+    };
+    const PRODUCTION = {
+      ...REAL_JWT,
+      profile: 'production',
+      certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc-123',
+      allowedCidrs: '10.0.0.0/8',
+    };
+
+    it('should default to development: one NAT gateway, x86_64, no ALB deletion protection, no account role', () => {
+      const config = read({}, 'eu-west-1');
+      expect(config.profile).toBe('development');
+      expect(config.notify).toMatchObject({ natGateways: 1, architecture: 'x86_64', albDeletionProtection: false, vpcCidr: '10.40.0.0/16' });
+      expect(config.manageApiGatewayAccount).toBe(false);
+    });
+
+    it('should default production to one NAT per zone, arm64 and a deletion-protected ALB', () => {
+      const config = read(PRODUCTION, 'eu-west-1');
+      expect(config.profile).toBe('production');
+      expect(config.notify).toMatchObject({ natGateways: 2, architecture: 'arm64', albDeletionProtection: true, allowedCidrs: ['10.0.0.0/8'] });
+    });
+
+    it('should refuse production without its settings, listing every one', () => {
+      expect(problemsOf({ profile: 'production' })).toEqual([
+        expect.stringMatching(/^profile=production needs jwtJwksUrl, jwtIssuer and jwtAudience/),
+        expect.stringMatching(/^profile=production needs certificateArn/),
+        expect.stringMatching(/^profile=production needs allowedCidrs or allowedSecurityGroupIds/),
+      ]);
+    });
+
+    it('should refuse placeholder JWT settings and a single NAT gateway in production', () => {
+      expect(problemsOf({ ...PRODUCTION, ...JWT, natGateways: 1 })).toEqual([
+        expect.stringMatching(/^profile=production needs natGateways of at least 2/),
+        expect.stringMatching(/^profile=production refuses jwtJwksUrl on a placeholder host \(auth\.example\.com\)/),
+      ]);
+    });
+
+    it('should accept callers given as security groups instead of CIDRs', () => {
+      const { allowedCidrs: _cidrs, ...rest } = PRODUCTION;
+      const config = read({ ...rest, allowedSecurityGroupIds: 'sg-0123456789abcdef0,sg-0fedcba98' }, 'eu-west-1');
+      expect(config.notify.allowedSecurityGroupIds).toEqual(['sg-0123456789abcdef0', 'sg-0fedcba98']);
+      expect(problemsOf({ allowedSecurityGroupIds: 'default' })).toEqual([expect.stringMatching(/not a security group id/)]);
+    });
+
+    it('should need only real JWT settings for a production edge stack (no ALB)', () => {
+      const edge = { profile: 'production', notifyService: 'false' };
+      expect(problemsOf(edge)).toEqual([expect.stringMatching(/^profile=production needs jwtJwksUrl/)]);
+      expect(read({ ...edge, ...REAL_JWT }, 'eu-west-1').notifyService).toBe(false);
+    });
+
+    it('should refuse an unknown profile', () => {
+      expect(problemsOf({ profile: 'staging' })).toEqual([expect.stringMatching(/^profile must be development or production \(got "staging"\)/)]);
+    });
+  });
+
+  describe('vpcCidr and containerImage', () => {
+    it('should take the VPC range from vpcCidr, from /16 to /20', () => {
+      expect(read({ vpcCidr: '172.20.0.0/20' }, 'eu-west-1').notify.vpcCidr).toBe('172.20.0.0/20');
+      expect(problemsOf({ vpcCidr: '10.0.0.0/24' })).toEqual([expect.stringMatching(/^vpcCidr must be an IPv4 range from \/16 to \/20/)]);
+    });
+
+    it('should read an ECR image with a tag or a digest', () => {
+      expect(read({ containerImage: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/socketpost:v1.2' }, 'eu-west-1').notify.containerImage).toEqual({
+        uri: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/socketpost:v1.2',
+        account: '123456789012',
+        region: 'eu-west-1',
+        repositoryName: 'team/socketpost',
+        tagOrDigest: 'v1.2',
+      });
+      const digest = `sha256:${'a'.repeat(64)}`;
+      expect(read({ containerImage: `123456789012.dkr.ecr.us-east-1.amazonaws.com/socketpost@${digest}` }, 'eu-west-1').notify.containerImage?.tagOrDigest).toBe(digest);
+    });
+
+    it('should refuse an image that is not in ECR or has neither tag nor digest', () => {
+      for (const image of ['nginx:latest', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/socketpost']) {
+        expect(problemsOf({ containerImage: image })).toEqual([expect.stringMatching(/^containerImage must be an ECR image with a tag or digest/)]);
+      }
+    });
+  });
+
   describe('sharedTable and notifyService (edge stacks)', () => {
     it('should deploy the notify service and create a table unless told otherwise', () => {
       const config = read(JWT, 'eu-west-1');

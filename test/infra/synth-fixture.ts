@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -60,5 +60,16 @@ export function nagFindings(scope: IConstruct): string[] {
   const report = new AwsSolutionsChecks(scope).validateScope(scope);
   return report.violations.flatMap((v) =>
     v.violatingResources.map((r) => `${v.ruleName} (${v.severity ?? 'error'}) at ${r.constructPath ?? r.resourceLogicalId}`),
+  );
+}
+
+/** Every `Validations.of(x).acknowledge()` in the tree, with the path it was made on. */
+export function acknowledgements(scope: IConstruct): { path: string; id: string; reason: string }[] {
+  return scope.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      // Recorded as { [qualified id]: reason }; the qualifier names the plugin (e.g. `AwsSolutions::`).
+      .flatMap((m) => Object.entries(m.data as Record<string, string>))
+      .map(([id, reason]) => ({ path: c.node.path, id: id.replace(/^[\w-]+::(?=AwsSolutions-)/, ''), reason })),
   );
 }

@@ -6,6 +6,9 @@ export const DEFAULT_JWT_MAX_TTL_SECONDS = 86_400;
 /** Clock skew tolerated on `exp`, `nbf` and `iat` by default (`JWT_CLOCK_SKEW_SECONDS`). */
 export const DEFAULT_JWT_CLOCK_SKEW_SECONDS = 30;
 
+/** How long one JWKS fetch may take; the deployed authorizer's timeout is set well above it. */
+export const JWKS_FETCH_TIMEOUT_MS = 3_000;
+
 /** How long a token may live and how far clocks may disagree. */
 export interface TokenLifetimePolicy {
   /** `exp - iat` (or `exp - now` without `iat`) must not exceed this. */
@@ -34,7 +37,7 @@ export class JoseTokenVerifier implements TokenVerifier {
   constructor(private readonly options: JoseVerifierOptions) {
     if ('jwksUrl' in options) {
       // Cached and refreshed by jose; built once per container.
-      this.key = createRemoteJWKSet(new URL(options.jwksUrl));
+      this.key = createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: JWKS_FETCH_TIMEOUT_MS });
       this.algorithms = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'PS256'];
     } else {
       this.key = new TextEncoder().encode(options.secret);

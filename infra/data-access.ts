@@ -1,0 +1,87 @@
+/**
+ * What each role may do, and why: the ONE table of data-access grants of the stack. Each line is one call
+ * the code makes; `test/infra/data-access.test.ts` derives the calls from the adapters' source and fails
+ * on a call without a line here, and on a line without a call. A feature that adds a storage or
+ * @connections call adds exactly one line.
+ */
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import {
+  CONNECTION_PREFIX,
+  ENDPOINT_PARTITION,
+  HEALTH_CHECK_KEY,
+  USER_PREFIX,
+} from '../src/adapters/dynamodb/dynamodb-table.js';
+import { type ApiStageRef, type ConnectionsMethod, grantManageConnections } from './constructs/manage-connections.js';
+
+/** The principals of the stack: the four Lambdas and the notify service's task. */
+export type AccessRole = 'authorizer' | 'connect' | 'disconnect' | 'default' | 'task';
+export const ACCESS_ROLES: readonly AccessRole[] = ['authorizer', 'connect', 'disconnect', 'default', 'task'];
+
+/** A DynamoDB IAM action, or ManageConnections restricted to one HTTP method of `@connections`. */
+export type DataAction = `dynamodb:${string}` | `execute-api:ManageConnections:${ConnectionsMethod}`;
+
+export interface DataGrant {
+  role: AccessRole;
+  action: DataAction;
+  /** The code that makes the call. */
+  why: string;
+}
+
+export const DATA_ACCESS: readonly DataGrant[] = [
+  { role: 'connect', action: 'dynamodb:GetItem', why: 'DynamoDbConnectionRepository.save reads the id item first (optimistic lock)' },
+  { role: 'connect', action: 'dynamodb:PutItem', why: 'DynamoDbEndpointRegistry.register; the save transaction puts the user and id items' },
+  { role: 'connect', action: 'dynamodb:DeleteItem', why: 'the save transaction deletes the old user item when a connection id moves to another user' },
+  { role: 'disconnect', action: 'dynamodb:GetItem', why: 'DynamoDbConnectionRepository.remove reads the id item to find the user' },
+  { role: 'disconnect', action: 'dynamodb:DeleteItem', why: 'the remove transaction deletes the id and user items' },
+  { role: 'default', action: 'execute-api:ManageConnections:POST', why: 'AnswerClientMessage posts the pong to the sender' },
+  { role: 'task', action: 'dynamodb:Query', why: "DynamoDbConnectionRepository.findByUser: a user's connections" },
+  { role: 'task', action: 'dynamodb:GetItem', why: 'readiness ping (HEALTH item); remove reads the id item before pruning' },
+  { role: 'task', action: 'dynamodb:DeleteItem', why: 'NotifyUser prunes connections that answered 410 (remove transaction)' },
+  { role: 'task', action: 'execute-api:ManageConnections:POST', why: 'NotifyUser posts each message' },
+];
+
+/**
+ * The partition keys each role may read or write (`dynamodb:LeadingKeys`): a role never reaches the key
+ * kinds it does not use. Key kinds are those of `src/adapters/dynamodb/dynamodb-table.ts`.
+ */
+export const LEADING_KEYS: Readonly<Record<AccessRole, readonly string[]>> = {
+  authorizer: [],
+  connect: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, ENDPOINT_PARTITION],
+  disconnect: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`],
+  default: [],
+  task: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, HEALTH_CHECK_KEY.pk],
+};
+
+/** The lines of one role. */
+export function grantsOf(role: AccessRole): { dynamodb: string[]; connections: ConnectionsMethod[] } {
+  const actions = DATA_ACCESS.filter((grant) => grant.role === role).map((grant) => grant.action);
+  return {
+    dynamodb: [...new Set(actions.filter((a) => a.startsWith('dynamodb:')))].sort(),
+    connections: [
+      ...new Set(
+        actions
+          .filter((a) => a.startsWith('execute-api:ManageConnections:'))
+          .map((a) => a.slice('execute-api:ManageConnections:'.length) as ConnectionsMethod),
+      ),
+    ],
+  };
+}
+
+/**
+ * Adds the role's lines to `principal`: its DynamoDB actions on `table` (and no index), for its key kinds
+ * only, and ManageConnections with its methods on the `targets` stages.
+ */
+export function grantDataAccess(role: AccessRole, principal: IRole, table: ITableV2, targets: readonly ApiStageRef[]): void {
+  const { dynamodb, connections } = grantsOf(role);
+  if (dynamodb.length > 0) {
+    principal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: dynamodb,
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...LEADING_KEYS[role]] } },
+      }),
+    );
+  }
+  if (connections.length > 0) grantManageConnections(principal, targets, connections);
+}

@@ -1,0 +1,70 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ACCESS_ROLES, DATA_ACCESS, type AccessRole } from '../../infra/data-access.js';
+import { HANDLERS } from '../../infra/paths.js';
+import { actionsOf, CodeCalls, type EntryPoint, type UsedActions } from './code-calls.js';
+
+/**
+ * Where each role's code starts: the handler factories (not the `handler` exports, which build the whole
+ * container) and the notify service's Fastify app.
+ */
+const ENTRY_POINTS: Record<AccessRole, EntryPoint[]> = {
+  authorizer: [{ file: HANDLERS.authorizer, name: 'createAuthorizerHandler' }],
+  connect: [{ file: HANDLERS.connect, name: 'createConnectHandler' }],
+  disconnect: [{ file: HANDLERS.disconnect, name: 'createDisconnectHandler' }],
+  default: [{ file: HANDLERS.default, name: 'createDefaultHandler' }],
+  task: [{ file: 'src/app/app.ts', name: 'buildApp' }],
+};
+
+/** The table's actions of one role, in the form the code analysis reports them. */
+function declared(role: AccessRole, table = DATA_ACCESS): string[] {
+  return [...new Set(table.filter((grant) => grant.role === role).map((grant) => grant.action))].sort();
+}
+
+/** What the table grants that the code does not call, and what the code calls that the table does not grant. */
+function compare(used: readonly string[], granted: readonly string[]) {
+  return {
+    grantedButNotCalled: granted.filter((a) => !used.includes(a)),
+    calledButNotGranted: used.filter((a) => !granted.includes(a)),
+  };
+}
+
+describe('data access per role (infra/data-access.ts) against the code', { timeout: 120_000 }, () => {
+  let used: Record<AccessRole, UsedActions>;
+
+  beforeAll(() => {
+    const code = new CodeCalls(Object.values(ENTRY_POINTS).flatMap((entries) => entries.map((e) => e.file)));
+    used = Object.fromEntries(ACCESS_ROLES.map((role) => [role, actionsOf(code.reach(ENTRY_POINTS[role]))])) as Record<
+      AccessRole,
+      UsedActions
+    >;
+  }, 120_000);
+
+  it.each(ACCESS_ROLES)('should grant the %s role exactly the calls its code makes', (role) => {
+    expect(used[role].unknownCommands, `AWS SDK commands of ${role} with no IAM mapping in code-calls.ts`).toEqual([]);
+    expect(compare(used[role].actions, declared(role))).toEqual({ grantedButNotCalled: [], calledButNotGranted: [] });
+  });
+
+  it('should find the calls the issue names, so the analysis really follows the code', () => {
+    expect(used.connect.actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(used.disconnect.actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem']);
+    expect(used.task.actions).toEqual(
+      expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:DeleteItem', 'execute-api:ManageConnections:POST']),
+    );
+    expect(used.default.actions).toEqual(['execute-api:ManageConnections:POST']);
+    expect(used.authorizer.actions).toEqual([]);
+  });
+
+  it('should report a grant without a call and a call without a grant', () => {
+    const extra = [...DATA_ACCESS, { role: 'disconnect' as const, action: 'dynamodb:Scan' as const, why: 'nothing calls it' }];
+    expect(compare(used.disconnect.actions, declared('disconnect', extra)).grantedButNotCalled).toEqual(['dynamodb:Scan']);
+    const missing = DATA_ACCESS.filter((g) => !(g.role === 'task' && g.action === 'dynamodb:Query'));
+    expect(compare(used.task.actions, declared('task', missing)).calledButNotGranted).toEqual(['dynamodb:Query']);
+  });
+
+  it('should say why for every line, and name only known roles', () => {
+    for (const grant of DATA_ACCESS) {
+      expect(ACCESS_ROLES).toContain(grant.role);
+      expect(grant.why.length, `${grant.role} ${grant.action}`).toBeGreaterThan(15);
+    }
+  });
+});
