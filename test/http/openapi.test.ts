@@ -65,8 +65,8 @@ describe('OpenAPI document', () => {
   it('should list exactly the statuses each route can answer', () => {
     const statuses = Object.fromEntries(operations().map(({ route, op }) => [route, Object.keys(op.responses).sort()]));
     expect(statuses).toEqual({
-      'POST /notify': ['200', '400', '401', '413', '415', '503'],
-      'GET /users/{userId}/connections': ['200', '400', '401', '503'],
+      'POST /notify': ['200', '400', '401', '413', '415', '429', '503'],
+      'GET /users/{userId}/connections': ['200', '400', '401', '414', '429', '503'],
       'GET /healthz': ['200'],
       'GET /readyz': ['200', '503'],
     });

@@ -22,8 +22,8 @@ export interface NotifyRoutesOptions {
 }
 
 /** Exactly the statuses each route can answer (a GET has no body, so no 413 or 415). */
-const NOTIFY_ERRORS = [400, 401, 413, 415, 503];
-const LIST_ERRORS = [400, 401, 503];
+const NOTIFY_ERRORS = [400, 401, 413, 415, 429, 503];
+const LIST_ERRORS = [400, 401, 414, 429, 503];
 
 /** `POST /notify` and `GET /users/:userId/connections`: one use case each, errors mapped by the app's handler. */
 export const notifyRoutes: FastifyPluginAsyncTypebox<NotifyRoutesOptions> = async (app, { notifyUser, listConnections, notifyUsers, runIdempotently, shutdown }) => {

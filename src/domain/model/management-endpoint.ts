@@ -48,8 +48,8 @@ export class ManagementEndpoint implements ManagementEndpointProps {
     const apiId = text(location.apiId);
     const domainName = text(location.domainName).toLowerCase();
     const stage = text(location.stage);
-    if (!API_ID.test(apiId)) throw new InvalidEndpointError(`apiId "${location.apiId}" is not an API Gateway id`);
-    if (!STAGE.test(stage)) throw new InvalidEndpointError(`stage "${location.stage}" is not a valid stage name`);
+    if (!API_ID.test(apiId)) throw new InvalidEndpointError(`apiId ${shown(location.apiId)} is not an API Gateway id`);
+    if (!STAGE.test(stage)) throw new InvalidEndpointError(`stage ${shown(location.stage)} is not a valid stage name`);
     const stagePath = encodeURIComponent(stage);
 
     const executeApi = EXECUTE_API_HOST.exec(domainName);
@@ -61,12 +61,14 @@ export class ManagementEndpoint implements ManagementEndpointProps {
       return new ManagementEndpoint(apiId, domainName, stage, `https://${domainName}/${stagePath}`, region);
     }
 
-    if (typeof defaultRegion !== 'string' || !AWS_REGION_PATTERN.test(defaultRegion)) throw new InvalidEndpointError(`region "${defaultRegion}" is not an AWS region`);
+    if (typeof defaultRegion !== 'string' || !AWS_REGION_PATTERN.test(defaultRegion)) {
+      throw new InvalidEndpointError(`region ${shown(defaultRegion)} is not an AWS region`);
+    }
     if (LOOPBACK_HOST.test(domainName)) {
       return new ManagementEndpoint(apiId, domainName, stage, `http://${domainName}/${stagePath}`, defaultRegion);
     }
     if (!HOSTNAME.test(domainName)) {
-      throw new InvalidEndpointError(`domainName "${location.domainName}" is not a host name`);
+      throw new InvalidEndpointError(`domainName ${shown(location.domainName)} is not a host name`);
     }
     const url = `https://${apiId}.execute-api.${defaultRegion}.amazonaws.com/${stagePath}`;
     return new ManagementEndpoint(apiId, domainName, stage, url, defaultRegion);
@@ -89,4 +91,9 @@ export class ManagementEndpoint implements ManagementEndpointProps {
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value.trim() : '';
+}
+
+/** A value for an error message: a quoted string (cut at 100 characters), or the type of anything else. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? `"${value.slice(0, 100)}"` : `(${value === null ? 'null' : typeof value})`;
 }
