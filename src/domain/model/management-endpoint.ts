@@ -48,8 +48,8 @@ export class ManagementEndpoint implements ManagementEndpointProps {
     const apiId = text(location.apiId);
     const domainName = text(location.domainName).toLowerCase();
     const stage = text(location.stage);
-    if (!API_ID.test(apiId)) throw new InvalidEndpointError(`apiId "${location.apiId}" is not an API Gateway id`);
-    if (!STAGE.test(stage)) throw new InvalidEndpointError(`stage "${location.stage}" is not a valid stage name`);
+    if (!API_ID.test(apiId)) throw new InvalidEndpointError(`apiId "${apiId}" is not an API Gateway id`);
+    if (!STAGE.test(stage)) throw new InvalidEndpointError(`stage "${stage}" is not a valid stage name`);
     const stagePath = encodeURIComponent(stage);
 
     const executeApi = EXECUTE_API_HOST.exec(domainName);
@@ -66,7 +66,7 @@ export class ManagementEndpoint implements ManagementEndpointProps {
       return new ManagementEndpoint(apiId, domainName, stage, `http://${domainName}/${stagePath}`, defaultRegion);
     }
     if (!HOSTNAME.test(domainName)) {
-      throw new InvalidEndpointError(`domainName "${location.domainName}" is not a host name`);
+      throw new InvalidEndpointError(`domainName "${domainName}" is not a host name`);
     }
     const url = `https://${apiId}.execute-api.${defaultRegion}.amazonaws.com/${stagePath}`;
     return new ManagementEndpoint(apiId, domainName, stage, url, defaultRegion);
