@@ -1,59 +1,82 @@
 import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
 import { ApiGatewayConnectionMessenger } from '../src/adapters/api-gateway/api-gateway-connection.messenger.js';
-import { SystemClock } from '../src/adapters/system/system.clock.js';
-import { InMemoryConnectionRepository } from '../src/adapters/memory/in-memory-connection.repository.js';
+import { mapWithConcurrency } from '../src/domain/shared/map-with-concurrency.js';
 import { NotifyUserUseCase } from '../src/domain/use-cases/notify-user.use-case.js';
-import type { Logger } from '../src/ports/logger.js';
-import type { FakeManagementApi } from '../test/support/fake-management-api.js';
-import { BENCH_CREDENTIALS, loopbackEndpoint } from './client-reuse.bench.js';
+import { BENCH_CREDENTIALS, interleaved, median, row, type BenchRow } from './support/bench-row.js';
+import { composeBenchNotify, seedConnections } from './support/bench-notify.js';
+import type { Sink } from './support/sink.js';
 
-export interface FanOutRun {
-  concurrency: number;
-  ms: number;
-  delivered: number;
-}
-
-export interface FanOutResult {
+export interface FanOutOptions {
   connections: number;
-  delayMs: number;
-  runs: FanOutRun[];
-  /** time at concurrency 1 / time at the highest concurrency */
-  ratio: number;
+  rounds: number;
+  /** Posts per round of the naive path (a new SDK client per post is slow; its rate needs fewer). */
+  naivePosts: number;
+  env: Record<string, string | undefined>;
 }
 
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+const MESSAGE = { kind: 'bench', text: 'hello from socketpost' };
 
-/** Notifies one user with `connections` sockets while the fake API takes `delayMs` per post. */
-export async function benchFanOut(
-  api: FakeManagementApi,
-  { connections = 200, delayMs = 10, concurrencies = [1, 32] }: { connections?: number; delayMs?: number; concurrencies?: number[] } = {},
-): Promise<FanOutResult> {
-  api.setDefaultBehaviour({ status: 200, delayMs });
-  const endpoint = loopbackEndpoint(api, 'fanout');
-  const clock = new SystemClock();
-  const repository = new InMemoryConnectionRepository();
-  const expiresAt = Math.floor(clock.now() / 1000) + 7_200;
-  for (let i = 0; i < connections; i += 1) {
-    await repository.save({ connectionId: `fan-${i}`, userId: 'bench-user', endpoint, connectedAt: clock.now(), expiresAt });
-  }
+/**
+ * `notifyUser` to one user with N connections on the sink, through the configured messenger, against the same
+ * posts made by a raw undici Pool (unsigned: the ceiling of this machine) and by a new SDK client per post
+ * (the naive way), all at the service's concurrency, interleaved round by round.
+ */
+export async function benchFanOut(sink: Sink, options: FanOutOptions): Promise<BenchRow[]> {
+  const { container, config } = composeBenchNotify({ LOG_LEVEL: 'silent', ...options.env });
+  const endpoint = sink.endpoint('fanout');
+  await seedConnections(container, 'fan-user', endpoint, options.connections);
+  const notify = container.resolve(NotifyUserUseCase);
+  const concurrency = config.notifyConcurrency;
+  const body = JSON.stringify(MESSAGE);
+  const ids = Array.from({ length: options.connections }, (_, i) => `fan-user-${i}`);
 
-  const messenger = new ApiGatewayConnectionMessenger({ credentials: BENCH_CREDENTIALS });
-  const runs: FanOutRun[] = [];
-  try {
-    // Warm-up opens the keep-alive sockets once, for both runs alike.
-    await messenger.post(endpoint, 'warm-up', new TextEncoder().encode('x'));
-    for (const concurrency of concurrencies) {
-      const notify = new NotifyUserUseCase(repository, messenger, clock, quiet, { concurrency });
-      const started = performance.now();
-      const report = await notify.execute({ userId: 'bench-user', message: { kind: 'bench' } });
-      runs.push({ concurrency, ms: performance.now() - started, delivered: report.delivered });
+  const pool = new Pool(sink.origin, { connections: concurrency, pipelining: 1 });
+  const rawPost = async (id: string) => {
+    const res = await pool.request({
+      method: 'POST',
+      path: `/fanout/@connections/${encodeURIComponent(id)}`,
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    await res.body.dump();
+    if (res.statusCode !== 200) throw new Error(`raw undici got ${res.statusCode}`);
+  };
+  const naiveIds = ids.slice(0, options.naivePosts);
+  const payload = new TextEncoder().encode(body);
+  const naivePost = async (id: string) => {
+    const fresh = new ApiGatewayConnectionMessenger({ credentials: BENCH_CREDENTIALS });
+    try {
+      const result = await fresh.post(endpoint, id, payload);
+      if (result.status !== 'delivered') throw new Error(`naive post: ${result.status}`);
+    } finally {
+      fresh.close();
     }
-  } finally {
-    messenger.close();
-    api.setDefaultBehaviour({ status: 200 });
-  }
+  };
 
-  const slowest = runs.find((r) => r.concurrency === Math.min(...concurrencies));
-  const fastest = runs.find((r) => r.concurrency === Math.max(...concurrencies));
-  return { connections, delayMs, runs, ratio: slowest && fastest ? slowest.ms / fastest.ms : Number.NaN };
+  const rate = async (posts: number, run: () => Promise<unknown>) => {
+    const started = performance.now();
+    await run();
+    return (posts * 1000) / (performance.now() - started);
+  };
+
+  try {
+    const samples = await interleaved(options.rounds, {
+      notify: () =>
+        rate(options.connections, async () => {
+          const report = await notify.execute({ userId: 'fan-user', message: MESSAGE });
+          if (report.delivered !== options.connections) throw new Error(`fan-out delivered ${report.delivered}/${options.connections}`);
+        }),
+      raw: () => rate(ids.length, () => mapWithConcurrency(ids, concurrency, rawPost)),
+      naive: () => rate(naiveIds.length, () => mapWithConcurrency(naiveIds, concurrency, naivePost)),
+    });
+    const notifyRate = median(samples.notify);
+    const name = 'fan-out: notifyUser';
+    return [
+      row(name, notifyRate, 'posts/s', { name: 'raw undici', value: median(samples.raw) }),
+      row(`${name}, vs naive`, notifyRate, 'posts/s', { name: 'naive', value: median(samples.naive) }),
+    ];
+  } finally {
+    await pool.close();
+  }
 }

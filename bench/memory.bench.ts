@@ -1,55 +1,52 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { ApiGatewayConnectionMessenger } from '../src/adapters/api-gateway/api-gateway-connection.messenger.js';
-import type { FakeManagementApi } from '../test/support/fake-management-api.js';
-import { BENCH_CREDENTIALS, loopbackEndpoint } from './client-reuse.bench.js';
+import { Pool } from 'undici';
+import { mapWithConcurrency } from '../src/domain/shared/map-with-concurrency.js';
+import { BENCH_API_KEY, row, type BenchRow } from './support/bench-row.js';
+import { startChild } from './support/child-process.js';
+import type { Sink } from './support/sink.js';
 
-export interface MemoryResult {
-  posts: number;
-  beforeMb: number;
-  afterMb: number;
-  clients: number;
-  /** Whether a real GC ran before each reading (else the numbers are noisier). */
-  gcExposed: boolean;
+export interface MemoryOptions {
+  notifies: number;
+  env: Record<string, string | undefined>;
 }
 
-/** `npm run bench` runs without --expose-gc; turning the flag on at run time gives a gc() in a new context. */
-function findGc(): (() => void) | undefined {
-  const existing = (globalThis as { gc?: () => void }).gc;
-  if (existing) return existing;
+const MB = 1_048_576;
+
+/**
+ * The notify service's RSS (its own process) after a warm-up, after a tenth of the notifies and after all of
+ * them; the ratio of the last two shows growth per notify once the service is warm (a leak grows it ~10x).
+ */
+export async function benchMemory(sink: Sink, options: MemoryOptions): Promise<BenchRow[]> {
+  const env: Record<string, string> = { SINK_PORT: String(sink.port) };
+  for (const [key, value] of Object.entries(options.env)) if (value !== undefined) env[key] = value;
+  const service = await startChild<{ url: string }>('./notify-service.child.ts', env, ['--expose-gc']);
+  const pool = new Pool(service.ready.url, { connections: 64 });
+  const body = JSON.stringify({ userId: 'mem-user', message: { kind: 'bench', text: 'memory' } });
+  const notify = async () => {
+    const res = await pool.request({
+      method: 'POST',
+      path: '/notify',
+      headers: { authorization: `Bearer ${BENCH_API_KEY}`, 'content-type': 'application/json' },
+      body,
+    });
+    await res.body.dump();
+    if (res.statusCode !== 200) throw new Error(`POST /notify answered ${res.statusCode}`);
+  };
+  const send = (count: number) => mapWithConcurrency(Array.from({ length: count }), 64, notify);
+  const rss = async () => (await service.ask<{ rss: number }>({ rss: true })).rss / MB;
   try {
-    setFlagsFromString('--expose-gc');
-    return runInNewContext('gc') as () => void;
-  } catch {
-    return undefined;
-  }
-}
-
-function heapMb(gc: (() => void) | undefined): number {
-  gc?.();
-  gc?.();
-  return process.memoryUsage().heapUsed / 1_048_576;
-}
-
-/** Heap used after a warm-up and again after `posts` more posts through the same cached client. */
-export async function benchMemory(api: FakeManagementApi, posts = 5_000): Promise<MemoryResult> {
-  const gc = findGc();
-  const endpoint = loopbackEndpoint(api, 'memory');
-  const messenger = new ApiGatewayConnectionMessenger({ credentials: BENCH_CREDENTIALS });
-  const data = new TextEncoder().encode('{"kind":"memory"}');
-  try {
-    for (let i = 0; i < 500; i += 1) await messenger.post(endpoint, `warm-${i}`, data);
-    // The fake API keeps every request; drop them so only the client's own memory is measured.
-    api.reset();
-    const beforeMb = heapMb(gc);
-    for (let i = 0; i < posts; i += 1) {
-      await messenger.post(endpoint, `mem-${i}`, data);
-      if (i % 1_000 === 999) api.reset();
-    }
-    api.reset();
-    const afterMb = heapMb(gc);
-    return { posts, beforeMb, afterMb, clients: messenger.clientCount, gcExposed: gc !== undefined };
+    await send(Math.min(2_000, Math.ceil(options.notifies / 10)));
+    const before = await rss();
+    const tenth = Math.ceil(options.notifies / 10);
+    await send(tenth);
+    const afterTenth = await rss();
+    await send(options.notifies - tenth);
+    const afterAll = await rss();
+    return [
+      row('memory: RSS after warm-up', before, 'MB'),
+      row('memory: RSS after all notifies', afterAll, 'MB', { name: 'after 1/10 of the notifies', value: afterTenth }),
+    ];
   } finally {
-    messenger.close();
+    await pool.close();
+    await service.stop();
   }
 }

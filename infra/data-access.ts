@@ -7,7 +7,10 @@
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
+  BROADCAST_INDEX,
   CONNECTION_PREFIX,
+  GROUP_PREFIX,
+  IDEMPOTENCY_PREFIX,
   ENDPOINT_PARTITION,
   HEALTH_CHECK_KEY,
   USER_PREFIX,
@@ -39,7 +42,23 @@ export const DATA_ACCESS: readonly DataGrant[] = [
   { role: 'task', action: 'dynamodb:GetItem', why: 'readiness ping (HEALTH item); remove reads the id item before pruning' },
   { role: 'task', action: 'dynamodb:DeleteItem', why: 'NotifyUser prunes connections that answered 410 (remove transaction)' },
   { role: 'task', action: 'execute-api:ManageConnections:POST', why: 'NotifyUser posts each message' },
+  { role: 'disconnect', action: 'dynamodb:Query', why: "DynamoDbGroupRepository.removeConnectionFromAll finds the socket's own group memberships" },
+  { role: 'default', action: 'dynamodb:GetItem', why: 'SocketGroup (join) reads the sender\'s connection record' },
+  { role: 'default', action: 'dynamodb:PutItem', why: 'SocketGroup (join) puts the membership and its reverse item (transaction)' },
+  { role: 'default', action: 'dynamodb:DeleteItem', why: 'SocketGroup (leave) deletes the membership and its reverse item' },
+  { role: 'task', action: 'dynamodb:PutItem', why: 'group members (PUT /groups/:g/users/:u) and Idempotency-Key claims (conditional put)' },
+  { role: 'task', action: 'dynamodb:UpdateItem', why: 'an Idempotency-Key stores the answer of its request' },
+  { role: 'task', action: 'execute-api:ManageConnections:DELETE', why: 'DELETE /connections/:id and DELETE /users/:u/connections close sockets' },
 ];
+
+/** The indexes a role may Query besides the table: only the notify task reads the `broadcast` index (POST /broadcast). */
+export const INDEXES: Readonly<Record<AccessRole, readonly string[]>> = {
+  authorizer: [],
+  connect: [],
+  disconnect: [],
+  default: [],
+  task: [BROADCAST_INDEX.indexName],
+};
 
 /**
  * The partition keys each role may read or write (`dynamodb:LeadingKeys`): a role never reaches the key
@@ -48,9 +67,10 @@ export const DATA_ACCESS: readonly DataGrant[] = [
 export const LEADING_KEYS: Readonly<Record<AccessRole, readonly string[]>> = {
   authorizer: [],
   connect: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, ENDPOINT_PARTITION],
-  disconnect: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`],
-  default: [],
-  task: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, HEALTH_CHECK_KEY.pk],
+  disconnect: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, `${GROUP_PREFIX}*`],
+  default: [`${CONNECTION_PREFIX}*`, `${GROUP_PREFIX}*`],
+  // BCAST#…: the partition keys of the `broadcast` index.
+  task: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, HEALTH_CHECK_KEY.pk, `${GROUP_PREFIX}*`, `${IDEMPOTENCY_PREFIX}*`, 'BCAST#*'],
 };
 
 /** The lines of one role. */
@@ -78,7 +98,7 @@ export function grantDataAccess(role: AccessRole, principal: IRole, table: ITabl
     principal.addToPrincipalPolicy(
       new PolicyStatement({
         actions: dynamodb,
-        resources: [table.tableArn],
+        resources: [table.tableArn, ...INDEXES[role].map((index) => `${table.tableArn}/index/${index}`)],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...LEADING_KEYS[role]] } },
       }),
     );

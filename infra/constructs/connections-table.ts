@@ -1,7 +1,7 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, Billing, type ITableV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb/dynamodb-table.js';
+import { BROADCAST_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb/dynamodb-table.js';
 import type { SharedTable } from '../config.js';
 
 export interface ConnectionsTableProps {
@@ -13,8 +13,9 @@ export interface ConnectionsTableProps {
 
 /**
  * The single table of connections and endpoints: created here, or imported when another stack owns it.
- * Keys and TTL come from the adapter, so the stack and the code cannot drift apart. No GSI: a user's
- * connections are one Query on `pk`. Who may do what on it is `infra/data-access.ts`.
+ * Keys, TTL and the one index come from the adapter, so the stack and the code cannot drift apart: a user's
+ * connections are one Query on `pk`; the sparse, write-sharded `broadcast` index lists a stage's connections
+ * for POST /broadcast. Who may do what on it is `infra/data-access.ts`.
  */
 export class ConnectionsTable extends Construct {
   readonly table: ITableV2;
@@ -37,6 +38,13 @@ export class ConnectionsTable extends Construct {
       sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
       billing: Billing.onDemand(),
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      globalSecondaryIndexes: [
+        {
+          indexName: BROADCAST_INDEX.indexName,
+          partitionKey: { name: BROADCAST_INDEX.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: BROADCAST_INDEX.sortKey, type: AttributeType.STRING },
+        },
+      ],
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: props.deletionProtection,
       removalPolicy: props.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,

@@ -5,6 +5,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { MAIN_FIELDS, REQUIRE_SHIM } from '../bundling.js';
 import { LOCK_FILE, REPO_ROOT } from '../paths.js';
 
 export interface NodeFunctionProps {
@@ -18,11 +19,6 @@ export interface NodeFunctionProps {
 
 /** The Lambda runtime the handlers are built for; the Dockerfile uses the same Node major. */
 export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
-
-/**
- * ESM output needs `require` for the few CommonJS dependencies that call it at run time.
- */
-const REQUIRE_SHIM = "import { createRequire as __socketpostCreateRequire } from 'node:module'; const require = __socketpostCreateRequire(import.meta.url);";
 
 /**
  * One handler as a Lambda: bundled locally by esbuild (never Docker), ESM, minified with source maps,
@@ -68,7 +64,7 @@ export class NodeFunction extends Construct {
         sourcesContent: false,
         // Bundle the AWS SDK too: the version we test is the version we ship.
         externalModules: [],
-        mainFields: ['module', 'main'],
+        mainFields: MAIN_FIELDS,
         banner: REQUIRE_SHIM,
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,

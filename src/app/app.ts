@@ -21,11 +21,17 @@ import rateLimit from '@fastify/rate-limit';
 import { serializeRequest } from '../adapters/http/request-log.js';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, rateLimitOptions } from '../adapters/http/rate-limit.js';
 import { notifyRoutes } from '../adapters/http/notify.routes.js';
+import { broadcastRoutes } from '../adapters/http/broadcast.routes.js';
+import { connectionRoutes } from '../adapters/http/connection.routes.js';
+import { groupRoutes } from '../adapters/http/group.routes.js';
+import type { ParityUseCases } from './parity.container.js';
 
 export interface AppUseCases {
   notifyUser: NotifyUserUseCase;
   listConnections: ListConnectionsUseCase;
   checkReadiness: CheckReadinessUseCase;
+  /** Groups, broadcast, one connection, close, userIds and Idempotency-Key (`parityUseCases(container)`). */
+  parity?: ParityUseCases;
 }
 
 export interface BuildAppOptions {
@@ -144,9 +150,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     });
     const perMinute = options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE;
     if (perMinute > 0) await secured.register(rateLimit, rateLimitOptions(perMinute));
+    const parity = options.useCases.parity;
+    if (parity) {
+      // Before notifyRoutes: the HEAD route must exist before GET /users/:userId/connections would add its own.
+      await secured.register(connectionRoutes, parity);
+      await secured.register(groupRoutes, parity);
+      await secured.register(broadcastRoutes, parity);
+    }
     await secured.register(notifyRoutes, {
       notifyUser: options.useCases.notifyUser,
       listConnections: options.useCases.listConnections,
+      ...(parity ? { notifyUsers: parity.notifyUsers, runIdempotently: parity.runIdempotently } : {}),
       ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     });
   });

@@ -21,12 +21,15 @@ import { CLOCK, type Clock } from '../ports/clock.js';
 import { CONNECTION_MESSENGER, type ConnectionMessenger } from '../ports/connection.messenger.js';
 import { CONNECTION_REPOSITORY, type ConnectionRepository } from '../ports/connection.repository.js';
 import { ENDPOINT_REGISTRY, type EndpointRegistry } from '../ports/endpoint.registry.js';
+import { GROUP_REPOSITORY } from '../ports/group.repository.js';
+import { SocketGroupUseCase } from '../domain/use-cases/socket-group.use-case.js';
 import { LOGGER, type Logger } from '../ports/logger.js';
 import type { CoreConfig } from './config.js';
+import { registerParity, type ParityOverrides } from './parity.container.js';
 import { CORE_CONFIG, DYNAMODB_DOCUMENT_CLIENT } from './tokens.js';
 
 /** Adapters a caller may supply instead of the configured ones (tests, the local stack). */
-export interface ContainerOverrides {
+export interface ContainerOverrides extends ParityOverrides {
   connectionRepository?: ConnectionRepository;
   endpointRegistry?: EndpointRegistry;
   messenger?: ConnectionMessenger;
@@ -99,10 +102,14 @@ export function createContainer(config: CoreConfig, overrides: ContainerOverride
         }),
     ),
   );
-  c.register(RemoveConnectionUseCase, once((d) => new RemoveConnectionUseCase(d.resolve(CONNECTION_REPOSITORY))));
+  registerParity(c, config, overrides);
+  c.register(RemoveConnectionUseCase, once((d) => new RemoveConnectionUseCase(d.resolve(CONNECTION_REPOSITORY), d.resolve(GROUP_REPOSITORY))));
   c.register(ListConnectionsUseCase, once((d) => new ListConnectionsUseCase(d.resolve(CONNECTION_REPOSITORY), d.resolve(CLOCK))));
   c.register(CheckReadinessUseCase, once((d) => new CheckReadinessUseCase(d.resolve(CONNECTION_REPOSITORY))));
-  c.register(AnswerClientMessageUseCase, once((d) => new AnswerClientMessageUseCase(d.resolve(CONNECTION_MESSENGER), config.region)));
+  c.register(
+    AnswerClientMessageUseCase,
+    once((d) => new AnswerClientMessageUseCase(d.resolve(CONNECTION_MESSENGER), config.region, d.resolve(SocketGroupUseCase))),
+  );
   c.register(
     NotifyUserUseCase,
     once(

@@ -5,6 +5,7 @@ import { ListConnectionsUseCase } from '../domain/use-cases/list-connections.use
 import { NotifyUserUseCase } from '../domain/use-cases/notify-user.use-case.js';
 import { StopController } from '../domain/shared/stop-signal.js';
 import { buildApp } from './app.js';
+import { parityUseCases } from './parity.container.js';
 import type { ServerConfig } from './config.js';
 
 export interface RunningNotifyService {
@@ -35,6 +36,7 @@ export async function startNotifyService(
       notifyUser: container.resolve(NotifyUserUseCase),
       listConnections: container.resolve(ListConnectionsUseCase),
       checkReadiness: container.resolve(CheckReadinessUseCase),
+      parity: parityUseCases(container),
     },
     apiKeys: config.apiKeys,
     bodyLimitBytes: config.bodyLimitBytes,

@@ -29,7 +29,8 @@ export interface LocalStack {
   /** DynamoDB endpoint in use (undefined with STORAGE=memory). */
   dynamoDbEndpoint?: string;
   /** A JWT the local authorizer accepts. */
-  token(userId: string, ttlSeconds?: number): Promise<string>;
+  /** A JWT the local authorizer accepts; `groups` is its `groups` claim (the groups its socket may join). */
+  token(userId: string, ttlSeconds?: number, claims?: { groups?: string[] }): Promise<string>;
   /** The DynamoDB Local this stack runs and supervises (undefined with STORAGE=memory or DYNAMODB_ENDPOINT). */
   dynamoDbLocal?: SupervisedDynamoDbLocal;
   /** Settles if the stack had to stop on its own (DynamoDB Local died twice in a short window); it is stopped then. */
@@ -147,7 +148,8 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       ...(dynamoDbEndpoint ? { dynamoDbEndpoint } : {}),
       ...(dynamoDbLocal ? { dynamoDbLocal } : {}),
       failed,
-      token: (userId, ttlSeconds) => issueLocalToken(config.jwtSecret, userId, ttlSeconds ? { ttlSeconds } : {}),
+      token: (userId, ttlSeconds, claims) =>
+        issueLocalToken(config.jwtSecret, userId, { ...(ttlSeconds ? { ttlSeconds } : {}), ...(claims?.groups ? { groups: claims.groups } : {}) }),
       stop: stopAll,
     };
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { Connection } from '../domain/model/connection.js';
+import type { Page, PageRequest } from './page.js';
 
 /** Stores connections; a user's connections are read with one key lookup (never a scan). */
 export interface ConnectionRepository {
@@ -10,6 +11,13 @@ export interface ConnectionRepository {
   findById(connectionId: string): Promise<Connection | undefined>;
   /** Removes the connection by id (O(1), no scan); returns what was removed, undefined if nothing was. Idempotent. */
   remove(connectionId: string): Promise<Connection | undefined>;
+  /**
+   * The connections opened on `apiId` + `stage` are spread over `stageShards` shards (a write-sharded index,
+   * so that no single partition limits a broadcast); each shard is read page by page, never scanned.
+   */
+  readonly stageShards: number;
+  /** One page of the connections of `apiId` + `stage` in `shard` (0 ≤ shard < stageShards). */
+  pageByStage(apiId: string, stage: string, shard: number, page: PageRequest): Promise<Page<Connection>>;
   /** Resolves when storage answers; rejects with StorageUnavailableError otherwise. */
   ping(): Promise<void>;
 }

@@ -4,3 +4,6 @@ export * from './connection.repository.js';
 export * from './endpoint.registry.js';
 export * from './logger.js';
 export * from './token.verifier.js';
+export * from './group.repository.js';
+export * from './idempotency.store.js';
+export * from './page.js';

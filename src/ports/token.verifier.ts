@@ -1,5 +1,8 @@
 /** Outcome of checking a client's token: a bad token is an expected outcome, not an exception. */
-export type TokenVerification = { valid: true; subject: string } | { valid: false; reason: string };
+export type TokenVerification =
+  /** `groups`: the token's `groups` claim (the groups its socket may join), when it has one. */
+  | { valid: true; subject: string; groups?: string[] }
+  | { valid: false; reason: string };
 
 /** Verifies the bearer token a WebSocket client presents at `$connect`. */
 export interface TokenVerifier {

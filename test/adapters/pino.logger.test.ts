@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createPinoLogger, pinoOptions, REDACTED } from '../../src/adapters/logging/pino.logger.js';
+import { createPinoLogger, pinoOptions, REDACTED, redactSecrets } from '../../src/adapters/logging/pino.logger.js';
 
 /** A destination that keeps every line pino writes, parsed. */
 function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
@@ -120,5 +120,41 @@ describe('PinoLogger', () => {
     const raw = pino(pinoOptions('info'), stream);
     raw.info({ req: { headers: { authorization: 'Bearer fastify' } } }, 'incoming request');
     expect(lines()[0]).toMatchObject({ req: { headers: { authorization: REDACTED } } });
+  });
+});
+
+describe('redactSecrets', () => {
+  it('should censor secret keys in any case, in arrays and up to four levels deep, without touching the original', () => {
+    const original = {
+      event: { requestContext: { authorizer: { Token: 'deep-token', userId: 'ann' } } },
+      list: [{ password: 'p1' }, { name: 'x' }],
+      headers: { Cookie: 'c=1', 'X-Api-Key': 'key' },
+      multiValueHeaders: { Authorization: ['Bearer a', 'Bearer b'] },
+    };
+    const snapshot = structuredClone(original);
+
+    const redacted = redactSecrets(original);
+
+    expect(redacted).toEqual({
+      event: { requestContext: { authorizer: { Token: REDACTED, userId: 'ann' } } },
+      list: [{ password: REDACTED }, { name: 'x' }],
+      headers: { Cookie: REDACTED, 'X-Api-Key': REDACTED },
+      multiValueHeaders: { Authorization: REDACTED },
+    });
+    expect(original).toEqual(snapshot);
+  });
+
+  it('should return an object without secrets as it is, and leave class instances to their serializers', () => {
+    const clean = { userId: 'u', nested: { delivered: 1 } };
+    expect(redactSecrets(clean)).toBe(clean);
+    const error = Object.assign(new Error('x'), { token: 'left-to-the-serializer' });
+    expect(redactSecrets({ err: error }).err).toBe(error);
+  });
+
+  it('should censor the secret fields of a logged error', () => {
+    const { stream, lines } = capture();
+    createPinoLogger({ level: 'info', destination: stream }).error('failed', { err: Object.assign(new Error('denied'), { apiKey: 'error-key' }) });
+    expect(lines()[0]?.err).toMatchObject({ message: 'denied', apiKey: REDACTED });
+    expect(JSON.stringify(lines())).not.toContain('error-key');
   });
 });

@@ -194,6 +194,40 @@ export function describeConnectionRepositoryContract(
       expect(found).toHaveLength(130);
       expect(sortById(found)).toEqual(sortById(connections));
     });
+
+    it("should list a stage's connections once each across its shards, page by page, and no other stage's", async () => {
+      const apiId = `api${randomBytes(4).toString('hex')}`;
+      const mine = Array.from({ length: 45 }, () => aConnection({ endpoint: anEndpoint(apiId, 'dev', 'eu-west-1') }));
+      const otherStage = aConnection({ endpoint: anEndpoint(apiId, 'prod', 'eu-west-1') });
+      for (let i = 0; i < mine.length; i += 15) await Promise.all(mine.slice(i, i + 15).map((c) => repository.save(c)));
+      await repository.save(otherStage);
+      const gone = mine.pop() as Connection;
+      await repository.remove(gone.connectionId);
+
+      const seen: Connection[] = [];
+      let pages = 0;
+      for (let shard = 0; shard < repository.stageShards; shard += 1) {
+        let cursor: string | undefined;
+        do {
+          const page = await repository.pageByStage(apiId, 'dev', shard, { limit: 4, ...(cursor ? { cursor } : {}) });
+          expect(page.items.length).toBeLessThanOrEqual(4);
+          seen.push(...page.items);
+          cursor = page.cursor;
+          pages += 1;
+        } while (cursor);
+      }
+
+      expect(repository.stageShards).toBeGreaterThan(1);
+      expect(pages).toBeGreaterThan(repository.stageShards);
+      expect(sortById(seen)).toEqual(sortById(mine));
+    });
+
+    it('should refuse a cursor it did not hand out with a ValidationError', async () => {
+      await expect(repository.pageByStage('abc123', 'dev', 0, { limit: 5, cursor: 'not-a-cursor' })).rejects.toMatchObject({
+        code: 'VALIDATION_ERROR',
+        field: 'cursor',
+      });
+    });
   });
 }
 

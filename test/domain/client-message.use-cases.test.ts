@@ -42,7 +42,7 @@ describe('AuthorizeConnectionUseCase', () => {
   };
 
   it('should allow a valid token and name its subject as the user', async () => {
-    expect(await new AuthorizeConnectionUseCase(verifier).execute('good')).toEqual({ allowed: true, userId: 'alice' });
+    expect(await new AuthorizeConnectionUseCase(verifier).execute('good')).toEqual({ allowed: true, userId: 'alice', groups: [] });
   });
 
   it('should refuse a missing token, a bad token and an unusable subject, saying why', async () => {

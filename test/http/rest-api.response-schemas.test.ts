@@ -84,7 +84,10 @@ describe('REST response schemas', () => {
       return ref === undefined ? schema : { $ref: schema.$ref, ...doc.components.schemas[ref] };
     };
 
-    expect(Object.keys(schemaOf('/notify', 'post', '200').properties)).toEqual(['userId', 'delivered', 'gone', 'failed', 'connections']);
+    // One user (userId) or several (userIds): the two documented shapes of the report.
+    const [oneUser, manyUsers] = schemaOf('/notify', 'post', '200').anyOf;
+    expect(Object.keys(oneUser.properties)).toEqual(['userId', 'delivered', 'gone', 'failed', 'connections']);
+    expect(Object.keys(manyUsers.properties)).toEqual(['delivered', 'gone', 'failed', 'excluded', 'users']);
     expect(Object.keys(schemaOf('/users/{userId}/connections', 'get', '200').properties)).toEqual(['userId', 'connections']);
     expect(Object.keys(schemaOf('/healthz', 'get', '200').properties)).toEqual(['status']);
     expect(Object.keys(schemaOf('/readyz', 'get', '200').properties)).toEqual(['status']);

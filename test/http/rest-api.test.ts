@@ -145,6 +145,10 @@ describe('POST /notify', () => {
       remove: async () => {
         throw new Error('must not be called');
       },
+      stageShards: 1,
+      pageByStage: async () => {
+        throw new StorageUnavailableError('connect ECONNREFUSED');
+      },
       ping: async () => {
         throw new StorageUnavailableError('connect ECONNREFUSED');
       },
@@ -167,6 +171,8 @@ describe('POST /notify', () => {
       },
       findById: async () => undefined,
       remove: async () => undefined,
+      stageShards: 1,
+      pageByStage: async () => ({ items: [] }),
       ping: async () => undefined,
     };
     const f = await fixture({ connectionRepository: broken });
@@ -250,7 +256,10 @@ describe('service routes', () => {
     const doc = (await f.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/notify', '/users/{userId}/connections', '/healthz', '/readyz']));
-    expect(doc.paths['/notify'].post.requestBody.content['application/json'].schema.required).toEqual(['userId', 'message']);
+    // userId or userIds (checked by the route): only the message is required by the schema itself.
+    const notifyBody = doc.paths['/notify'].post.requestBody.content['application/json'].schema;
+    expect(notifyBody.required).toEqual(['message']);
+    expect(Object.keys(notifyBody.properties)).toEqual(expect.arrayContaining(['userId', 'userIds', 'message', 'excludeConnectionIds']));
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
     const ui = await f.app.inject({ method: 'GET', url: '/docs/' });
     expect(ui.statusCode).toBe(200);

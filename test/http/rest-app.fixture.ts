@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from '../../src/app/app.js';
 import { createContainer, type ContainerOverrides } from '../../src/app/container.js';
+import { parityUseCases } from '../../src/app/parity.container.js';
 import { InMemoryConnectionRepository } from '../../src/adapters/memory/in-memory-connection.repository.js';
 import { CheckReadinessUseCase } from '../../src/domain/use-cases/check-readiness.use-case.js';
 import { ListConnectionsUseCase } from '../../src/domain/use-cases/list-connections.use-case.js';
@@ -33,6 +34,7 @@ export async function restFixture(
       notifyUser: container.resolve(NotifyUserUseCase),
       listConnections: container.resolve(ListConnectionsUseCase),
       checkReadiness: container.resolve(CheckReadinessUseCase),
+      parity: parityUseCases(container),
     },
     apiKeys: [TEST_API_KEY, 'second-key-abcdefghijkl'],
     ...(overrides.bodyLimitBytes ? { bodyLimitBytes: overrides.bodyLimitBytes } : {}),
@@ -51,5 +53,5 @@ export async function restFixture(
     messenger.open(connectionId, { url: c.endpoint.url, region: c.endpoint.region });
     return c;
   };
-  return { app, messenger, connections, clock, connect };
+  return { app, messenger, connections, clock, connect, container };
 }

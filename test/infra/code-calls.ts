@@ -25,6 +25,8 @@ export interface ReachedCalls {
    * properties, and `'POST'` given to a parameter named `method`.
    */
   connectionsMethods: Set<string>;
+  /** Values of the table layout (`src/adapters/dynamodb/dynamodb-table.ts`) used by other files: the key kinds. */
+  tableLayout: Set<string>;
   /** Every source function reached, as `file:name` (to explain a result). */
   functions: Set<string>;
 }
@@ -33,6 +35,7 @@ const SRC = path.join(REPO_ROOT, 'src') + path.sep;
 const NOT_DEPLOYED = [path.join(SRC, 'local') + path.sep, path.join(SRC, 'adapters', 'memory') + path.sep];
 const TRANSACTION_ITEMS = new Set(['Put', 'Delete', 'Update', 'ConditionCheck', 'Get']);
 const HTTP_METHODS = new Set(['POST', 'GET', 'DELETE']);
+const TABLE_LAYOUT_FILE = path.join('adapters', 'dynamodb', 'dynamodb-table.ts');
 
 const isDeployedSource = (file: string) => {
   const normalized = path.normalize(file);
@@ -66,6 +69,7 @@ export class CodeCalls {
       commands: new Set(),
       transactionItems: new Set(),
       connectionsMethods: new Set(),
+      tableLayout: new Set(),
       functions: new Set(),
     };
     const seen = new Set<ts.Node>();
@@ -116,7 +120,11 @@ export class CodeCalls {
             }
           });
         }
-        if (ts.isIdentifier(node)) for (const body of this.bodiesOf(node)) enqueue(body);
+        if (ts.isIdentifier(node)) {
+          for (const body of this.bodiesOf(node)) enqueue(body);
+          const layout = this.tableLayoutValue(node);
+          if (layout && !file.endsWith(TABLE_LAYOUT_FILE)) reached.tableLayout.add(layout);
+        }
         ts.forEachChild(node, visit);
       };
       if (fn.body) visit(fn.body);
@@ -138,6 +146,14 @@ export class CodeCalls {
     visit(file);
     if (!found) throw new Error(`entry function ${entry.name} not found in ${entry.file}`);
     return found;
+  }
+
+  /** The name of a function or constant of the table layout file this identifier refers to. */
+  private tableLayoutValue(identifier: ts.Identifier): string | undefined {
+    const symbol = this.symbolOf(identifier);
+    const declaration = symbol?.declarations?.[0];
+    if (!symbol || !declaration || !declaration.getSourceFile().fileName.endsWith(TABLE_LAYOUT_FILE)) return undefined;
+    return ts.isFunctionDeclaration(declaration) || ts.isVariableDeclaration(declaration) ? symbol.name : undefined;
   }
 
   private symbolOf(node: ts.Node): ts.Symbol | undefined {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_ROLES, DATA_ACCESS, type AccessRole } from '../../infra/data-access.js';
+import { ACCESS_ROLES, DATA_ACCESS, LEADING_KEYS, type AccessRole } from '../../infra/data-access.js';
 import { HANDLERS } from '../../infra/paths.js';
 import { actionsOf, CodeCalls, type EntryPoint, type UsedActions } from './code-calls.js';
 
@@ -13,6 +13,23 @@ const ENTRY_POINTS: Record<AccessRole, EntryPoint[]> = {
   disconnect: [{ file: HANDLERS.disconnect, name: 'createDisconnectHandler' }],
   default: [{ file: HANDLERS.default, name: 'createDefaultHandler' }],
   task: [{ file: 'src/app/app.ts', name: 'buildApp' }],
+};
+
+/**
+ * The partition key kind each value of the table layout builds or reads (`dynamodb:LeadingKeys` patterns).
+ * A new key kind in `dynamodb-table.ts` needs a line here, and then in LEADING_KEYS.
+ */
+const KEY_KINDS: Record<string, string | undefined> = {
+  userConnectionKey: 'USER#*',
+  USER_PREFIX: 'USER#*',
+  connectionIdKey: 'CONN#*',
+  CONNECTION_PREFIX: 'CONN#*',
+  endpointKey: 'ENDPOINT',
+  ENDPOINT_PARTITION: 'ENDPOINT',
+  HEALTH_CHECK_KEY: 'HEALTH',
+  // Used by table administration (ensureTable) only, never a key of a data call.
+  TABLE_KEYS: undefined,
+  TTL_ATTRIBUTE: undefined,
 };
 
 /** The table's actions of one role, in the form the code analysis reports them. */
@@ -30,14 +47,21 @@ function compare(used: readonly string[], granted: readonly string[]) {
 
 describe('data access per role (infra/data-access.ts) against the code', { timeout: 120_000 }, () => {
   let used: Record<AccessRole, UsedActions>;
+  let layout: Record<AccessRole, string[]>;
 
   beforeAll(() => {
     const code = new CodeCalls(Object.values(ENTRY_POINTS).flatMap((entries) => entries.map((e) => e.file)));
-    used = Object.fromEntries(ACCESS_ROLES.map((role) => [role, actionsOf(code.reach(ENTRY_POINTS[role]))])) as Record<
-      AccessRole,
-      UsedActions
-    >;
+    const reached = Object.fromEntries(ACCESS_ROLES.map((role) => [role, code.reach(ENTRY_POINTS[role])]));
+    used = Object.fromEntries(ACCESS_ROLES.map((role) => [role, actionsOf(reached[role]!)])) as Record<AccessRole, UsedActions>;
+    layout = Object.fromEntries(ACCESS_ROLES.map((role) => [role, [...reached[role]!.tableLayout].sort()])) as Record<AccessRole, string[]>;
   }, 120_000);
+
+  it.each(ACCESS_ROLES)('should let the %s role reach exactly the key kinds its code builds', (role) => {
+    const unknown = layout[role].filter((name) => !(name in KEY_KINDS));
+    expect(unknown, `values of dynamodb-table.ts with no key kind in KEY_KINDS`).toEqual([]);
+    const kinds = [...new Set(layout[role].map((name) => KEY_KINDS[name]).filter((kind) => kind !== undefined))].sort();
+    expect(kinds).toEqual([...LEADING_KEYS[role]].sort());
+  });
 
   it.each(ACCESS_ROLES)('should grant the %s role exactly the calls its code makes', (role) => {
     expect(used[role].unknownCommands, `AWS SDK commands of ${role} with no IAM mapping in code-calls.ts`).toEqual([]);
@@ -46,11 +70,11 @@ describe('data access per role (infra/data-access.ts) against the code', { timeo
 
   it('should find the calls the issue names, so the analysis really follows the code', () => {
     expect(used.connect.actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
-    expect(used.disconnect.actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem']);
+    expect(used.disconnect.actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query']);
     expect(used.task.actions).toEqual(
       expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:DeleteItem', 'execute-api:ManageConnections:POST']),
     );
-    expect(used.default.actions).toEqual(['execute-api:ManageConnections:POST']);
+    expect(used.default.actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'execute-api:ManageConnections:POST']);
     expect(used.authorizer.actions).toEqual([]);
   });
 

@@ -95,12 +95,12 @@ describe('an edge stack in eu-west-1 recording into a shared table in us-east-1'
     }
   });
 
-  it('should let only the connect and disconnect Lambdas use the table, on exactly the shared table’s ARN', () => {
+  it('should let only the connect, disconnect and default Lambdas use the table, on exactly the shared table’s ARN', () => {
     const statements = dynamoStatements(s);
     expect(statements.length).toBeGreaterThan(0);
-    expect([...new Set(statements.flatMap(({ roles }) => roles))].sort()).toEqual([roleId('connect'), roleId('disconnect')].sort());
+    expect([...new Set(statements.flatMap(({ roles }) => roles))].sort()).toEqual([roleId('connect'), roleId('disconnect'), roleId('default')].sort());
     const resources = statements.flatMap(({ statement }) => [statement.Resource].flat().map(flat));
-    // The table has no index: no `/index/*`, no other region, no wildcard.
+    // The Lambdas never read the index: no `/index/*`, no other region, no wildcard.
     expect([...new Set(resources)]).toEqual([SHARED_TABLE_ARN]);
     const actions = [...new Set(statements.flatMap(({ statement }) => [statement.Action].flat()))].sort();
     // TransactWriteItems is authorised as the Put/Delete it contains; nothing else (no Scan, no batch, no update).

@@ -13,11 +13,12 @@ afterAll(() => {
 });
 
 describe('Lambda entry points', () => {
-  it('should wire each exported handler from the environment once, sharing one container', async () => {
+  it('should wire each exported handler from the environment once, sharing one storage per environment', async () => {
     const { handler: authorizer } = await import('../../src/adapters/lambda/authorizer.handler.js');
     const { handler: connect } = await import('../../src/adapters/lambda/connect.handler.js');
     const { handler: disconnect } = await import('../../src/adapters/lambda/disconnect.handler.js');
-    const { lambdaContainer } = await import('../../src/app/lambda.container.js');
+    const { lambdaClock } = await import('../../src/app/lambda/lambda-environment.js');
+    const { lambdaConnectionRepository } = await import('../../src/app/lambda/lambda-storage.js');
     const { ListConnectionsUseCase } = await import('../../src/domain/use-cases/list-connections.use-case.js');
 
     const allowed = await authorizer(authorizerEvent({ token: await issueLocalToken(SECRET, 'dora') }));
@@ -25,7 +26,7 @@ describe('Lambda entry points', () => {
     const event = connectEvent({ authorizer: authorizerContext, domainName: 'ws.example.com', connectedAt: Date.now() });
     expect(await connect(event)).toEqual({ statusCode: 200 });
 
-    const list = lambdaContainer().resolve(ListConnectionsUseCase);
+    const list = new ListConnectionsUseCase(lambdaConnectionRepository(), lambdaClock());
     const [stored] = await list.execute('dora');
     expect(stored?.endpoint.url).toBe('https://apia1.execute-api.eu-west-1.amazonaws.com/dev');
 

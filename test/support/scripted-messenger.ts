@@ -23,6 +23,8 @@ export class ScriptedMessenger implements ConnectionMessenger {
   readonly calls: Array<{ method: 'GET' | 'DELETE'; url: string; connectionId: string }> = [];
   private readonly homes = new Map<string, { url: string; region: string; openedAt: number }>();
   private readonly scripts = new Map<string, PostResult[]>();
+  /** The answer of every DELETE of a connection, instead of the normal behaviour. */
+  readonly deleteScripts = new Map<string, DeleteConnectionResult>();
   inFlight = 0;
   maxInFlight = 0;
   /** Milliseconds each post takes (real time), to observe concurrency. */
@@ -74,6 +76,8 @@ export class ScriptedMessenger implements ConnectionMessenger {
   /** Closes the connection (later posts answer gone), through its home endpoint only. */
   async deleteConnection(endpoint: ManagementEndpointProps, connectionId: string): Promise<DeleteConnectionResult> {
     this.calls.push({ method: 'DELETE', url: endpoint.url, connectionId });
+    const scripted = this.deleteScripts.get(connectionId);
+    if (scripted) return scripted;
     const home = this.homes.get(connectionId);
     if (!home) return { status: 'gone' };
     if (home.url !== endpoint.url || home.region !== endpoint.region) return { status: 'forbidden', message: 'Forbidden' };

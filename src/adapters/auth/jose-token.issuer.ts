@@ -4,9 +4,9 @@ import { SignJWT } from 'jose';
 export async function issueLocalToken(
   secret: string,
   userId: string,
-  options: { ttlSeconds?: number; issuer?: string; audience?: string } = {},
+  options: { ttlSeconds?: number; issuer?: string; audience?: string; groups?: string[] } = {},
 ): Promise<string> {
-  let jwt = new SignJWT({})
+  let jwt = new SignJWT(options.groups ? { groups: options.groups } : {})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(userId)
     .setIssuedAt()

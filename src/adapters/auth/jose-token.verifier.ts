@@ -66,7 +66,8 @@ export class JoseTokenVerifier implements TokenVerifier {
         return { valid: false, reason: `token lives ${lifetime} s, more than the ${this.maxTtlSeconds} s allowed` };
       }
       if (typeof payload.sub !== 'string' || payload.sub.length === 0) return { valid: false, reason: 'token has no sub' };
-      return { valid: true, subject: payload.sub };
+      const groups = Array.isArray(payload.groups) ? payload.groups.filter((g): g is string => typeof g === 'string') : undefined;
+      return { valid: true, subject: payload.sub, ...(groups ? { groups } : {}) };
     } catch (error) {
       return { valid: false, reason: error instanceof Error ? error.message : 'invalid token' };
     }

@@ -8,11 +8,17 @@ import { StorageUnavailableError } from '../../domain/errors/domain.error.js';
 import type { Connection } from '../../domain/model/connection.js';
 import type { ConnectionRepository } from '../../ports/connection.repository.js';
 import { queryAll, storageCall } from './dynamodb.client.js';
+import type { Page, PageRequest } from '../../ports/page.js';
+import { queryPage } from './dynamodb-page.js';
 import {
+  BROADCAST_INDEX,
   CONNECTION_PREFIX,
   HEALTH_CHECK_KEY,
+  STAGE_SHARDS,
   USER_PREFIX,
   connectionIdKey,
+  stageShardKey,
+  stageShardOf,
   userConnectionKey,
   type TableKey,
 } from './dynamodb-table.js';
@@ -31,6 +37,7 @@ type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
  * user's connections are one Query) and under its id (so findById/remove are one GetItem).
  */
 export class DynamoDbConnectionRepository implements ConnectionRepository {
+  readonly stageShards = STAGE_SHARDS;
   private readonly queryPageSize: number | undefined;
   private readonly maxTransactionAttempts: number;
 
@@ -86,6 +93,26 @@ export class DynamoDbConnectionRepository implements ConnectionRepository {
     });
   }
 
+  /** Reads the sparse `broadcast` index (eventually consistent: a socket opened a moment ago may be missed). */
+  pageByStage(apiId: string, stage: string, shard: number, page: PageRequest): Promise<Page<Connection>> {
+    return storageCall('pageByStage', () => {
+      const shardKey = stageShardKey(apiId, stage, shard);
+      return queryPage(
+        this.client,
+        {
+          TableName: this.tableName,
+          IndexName: BROADCAST_INDEX.indexName,
+          KeyConditionExpression: '#shard = :shard',
+          ExpressionAttributeNames: { '#shard': BROADCAST_INDEX.partitionKey },
+          ExpressionAttributeValues: { ':shard': shardKey },
+        },
+        page,
+        { [BROADCAST_INDEX.partitionKey]: shardKey },
+        toConnection,
+      );
+    });
+  }
+
   ping(): Promise<void> {
     return storageCall('ping', async () => {
       await this.client.send(new GetCommand({ TableName: this.tableName, Key: HEALTH_CHECK_KEY }));
@@ -106,7 +133,14 @@ export class DynamoDbConnectionRepository implements ConnectionRepository {
       {
         Put: {
           TableName: this.tableName,
-          Item: toItem(idKey, connection),
+          Item: {
+            ...toItem(idKey, connection),
+            [BROADCAST_INDEX.partitionKey]: stageShardKey(
+              connection.endpoint.apiId,
+              connection.endpoint.stage,
+              stageShardOf(connection.connectionId, STAGE_SHARDS),
+            ),
+          },
           // Optimistic lock: the id item must still be what we read, so the old user's item is the right one to delete.
           ...(previous
             ? { ConditionExpression: 'userId = :previousUserId', ExpressionAttributeValues: { ':previousUserId': previous.userId } }
@@ -163,7 +197,7 @@ function isLostRace(error: unknown): boolean {
   return reasons.every((reason) => RACE_REASONS.has(reason.Code ?? 'None'));
 }
 
-function toItem(key: TableKey, connection: Connection): Record<string, unknown> {
+export function toItem(key: TableKey, connection: Connection): Record<string, unknown> {
   const { apiId, domainName, stage, url, region } = connection.endpoint;
   // Fields are picked one by one: the endpoint may be a class instance, which the marshaller refuses.
   return {
@@ -178,7 +212,7 @@ function toItem(key: TableKey, connection: Connection): Record<string, unknown> 
   };
 }
 
-function toConnection(item: Record<string, unknown>): Connection {
+export function toConnection(item: Record<string, unknown>): Connection {
   const endpoint = item.endpoint as Record<string, string>;
   const connection: Connection = {
     connectionId: String(item.connectionId),

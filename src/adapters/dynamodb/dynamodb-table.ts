@@ -4,6 +4,7 @@ import {
   DescribeTimeToLiveCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -14,6 +15,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * - connection, user view: pk `USER#{userId}`,        sk `CONN#{connectionId}`
  * - connection, id view:   pk `CONN#{connectionId}`,  sk `CONN#{connectionId}`
  * - endpoint:              pk `ENDPOINT`,             sk `{apiId}#{stage}`
+ * - group member (user):   pk `GROUP#{group}`,        sk `USER#{userId}`
+ * - group member (socket): pk `GROUP#{group}`,        sk `CONN#{connectionId}`  (a copy of the connection, same TTL)
+ *   and its reverse:       pk `CONN#{connectionId}`,  sk `GROUP#{group}`        (so `$disconnect` finds it)
+ * - idempotency key:       pk `IDEMPOTENCY#{key}`,    sk the same
+ * The id view of a connection also carries `shardKey` = `BCAST#{apiId}#{stage}#{shard}` (shard = a hash of the
+ * connection id modulo STAGE_SHARDS): the sparse index `broadcast` (shardKey, connectionId) lists a stage's
+ * connections in STAGE_SHARDS partitions that a broadcast reads in parallel.
  * Prefixes keep the three kinds apart whatever characters user ids contain: partition keys are compared
  * whole, never by prefix.
  */
@@ -24,6 +32,27 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 export const USER_PREFIX = 'USER#';
 export const CONNECTION_PREFIX = 'CONN#';
 export const ENDPOINT_PARTITION = 'ENDPOINT';
+export const GROUP_PREFIX = 'GROUP#';
+export const IDEMPOTENCY_PREFIX = 'IDEMPOTENCY#';
+
+/** The write-sharded index a broadcast reads (projects every attribute: a broadcast needs each endpoint). */
+export const BROADCAST_INDEX = { indexName: 'broadcast', partitionKey: 'shardKey', sortKey: 'connectionId' } as const;
+/** Shards per API + stage: fixed, since readers must know every shard key. */
+export const STAGE_SHARDS = 16;
+
+/** The shard of a connection: FNV-1a of its id, so shards fill evenly whatever the ids look like. */
+export function stageShardOf(connectionId: string, shards = STAGE_SHARDS): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < connectionId.length; i += 1) {
+    hash ^= connectionId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % shards;
+}
+
+export function stageShardKey(apiId: string, stage: string, shard: number): string {
+  return `BCAST#${apiId}#${stage}#${shard}`;
+}
 
 export interface TableKey {
   pk: string;
@@ -49,7 +78,10 @@ export interface EnsureTableOptions {
   timeoutMs?: number;
 }
 
-/** Creates the table if missing (on-demand, pk/sk strings), waits until ACTIVE, then enables TTL on `expiresAt`. */
+/**
+ * Creates the table if missing (on-demand, pk/sk strings, the broadcast index), waits until ACTIVE, adds the
+ * broadcast index to a table made before it existed, then enables TTL on `expiresAt`.
+ */
 export async function ensureTable(
   client: DynamoDBClient,
   tableName: string,
@@ -64,11 +96,13 @@ export async function ensureTable(
           AttributeDefinitions: [
             { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
             { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
+            ...BROADCAST_INDEX_ATTRIBUTES,
           ],
           KeySchema: [
             { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
             { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
           ],
+          GlobalSecondaryIndexes: [BROADCAST_INDEX_SPEC],
         }),
       );
     } catch (error) {
@@ -77,7 +111,48 @@ export async function ensureTable(
     }
   }
   await waitUntilActive(client, tableName, options.timeoutMs ?? 60_000);
+  await ensureBroadcastIndex(client, tableName, options.timeoutMs ?? 60_000);
   await enableTtl(client, tableName);
+}
+
+const BROADCAST_INDEX_ATTRIBUTES = [
+  { AttributeName: BROADCAST_INDEX.partitionKey, AttributeType: 'S' as const },
+  { AttributeName: BROADCAST_INDEX.sortKey, AttributeType: 'S' as const },
+];
+
+const BROADCAST_INDEX_SPEC = {
+  IndexName: BROADCAST_INDEX.indexName,
+  KeySchema: [
+    { AttributeName: BROADCAST_INDEX.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: BROADCAST_INDEX.sortKey, KeyType: 'RANGE' as const },
+  ],
+  Projection: { ProjectionType: 'ALL' as const },
+};
+
+async function ensureBroadcastIndex(client: DynamoDBClient, tableName: string, timeoutMs: number): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (!Table?.GlobalSecondaryIndexes?.some((i) => i.IndexName === BROADCAST_INDEX.indexName)) {
+    try {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: BROADCAST_INDEX_ATTRIBUTES,
+          GlobalSecondaryIndexUpdates: [{ Create: BROADCAST_INDEX_SPEC }],
+        }),
+      );
+    } catch (error) {
+      // Another process added it first.
+      if (!(error instanceof ResourceInUseException) && !(error instanceof Error && /already exists/i.test(error.message))) throw error;
+    }
+  }
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table: now } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const index = now?.GlobalSecondaryIndexes?.find((i) => i.IndexName === BROADCAST_INDEX.indexName);
+    if (index?.IndexStatus === 'ACTIVE' && now?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`index ${BROADCAST_INDEX.indexName} of ${tableName} is still ${index?.IndexStatus ?? 'missing'}`);
+    await sleep(250);
+  }
 }
 
 async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { StorageUnavailableError } from '../../domain/errors/domain.error.js';
+import { DomainError, StorageUnavailableError } from '../../domain/errors/domain.error.js';
 
 export interface DynamoDbClientOptions {
   region: string;
@@ -28,6 +28,9 @@ export function createDynamoDbClient(opts: DynamoDbClientOptions): DynamoDBClien
     requestHandler: new NodeHttpHandler({
       connectionTimeout: opts.connectionTimeoutMs ?? 3_000,
       requestTimeout: opts.requestTimeoutMs ?? 5_000,
+      // The SDK's default of 50 sockets queued a 500-connect storm in the client until requests timed out (one
+      // process runs every handler locally, and the notify service queries concurrently); keep-alive sockets are cheap.
+      httpAgent: { keepAlive: true, maxSockets: 512 },
     }),
   });
 }
@@ -48,7 +51,8 @@ export async function storageCall<T>(action: string, call: () => Promise<T>): Pr
   try {
     return await call();
   } catch (error) {
-    if (error instanceof StorageUnavailableError) throw error;
+    // A domain error (a bad cursor…) is the caller's, not the storage's.
+    if (error instanceof DomainError) throw error;
     throw new StorageUnavailableError(`DynamoDB ${action} failed: ${describe(error)}`, { cause: error });
   }
 }

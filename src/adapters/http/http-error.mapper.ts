@@ -6,6 +6,12 @@ import {
   StorageUnavailableError,
   ValidationError,
 } from '../../domain/errors/domain.error.js';
+import {
+  ConnectionCloseFailedError,
+  ConnectionNotFoundError,
+  IdempotencyKeyInUseError,
+  IdempotencyKeyReusedError,
+} from '../../domain/errors/parity.errors.js';
 import { USER_ID_RULE } from '../../domain/shared/user-id.js';
 
 export interface HttpErrorBody {
@@ -51,6 +57,10 @@ function fromDomainError(error: DomainError): HttpErrorBody {
   if (error instanceof ValidationError) return { ...body(400, error.code, error.message), field: error.field };
   if (error instanceof MessageTooLargeError) return { ...body(413, error.code, error.message), field: 'message' };
   if (error instanceof InvalidEndpointError) return body(400, error.code, error.message);
+  if (error instanceof ConnectionNotFoundError) return body(404, error.code, error.message);
+  if (error instanceof IdempotencyKeyInUseError) return body(409, error.code, error.message);
+  if (error instanceof IdempotencyKeyReusedError) return body(422, error.code, error.message);
+  if (error instanceof ConnectionCloseFailedError) return body(502, error.code, error.message);
   if (error instanceof StorageUnavailableError) {
     return body(503, error.code, 'storage is unavailable; try again shortly');
   }

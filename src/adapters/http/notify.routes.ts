@@ -1,13 +1,22 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { NotifyUserUseCase } from '../../domain/use-cases/notify-user.use-case.js';
+import type { DeliveryReport, NotifyUserUseCase } from '../../domain/use-cases/notify-user.use-case.js';
 import type { ListConnectionsUseCase } from '../../domain/use-cases/list-connections.use-case.js';
+import { ValidationError } from '../../domain/errors/domain.error.js';
+import type { NotifyUsersReport, NotifyUsersUseCase } from '../../domain/use-cases/notify-users.use-case.js';
+import type { RunIdempotentlyUseCase } from '../../domain/use-cases/run-idempotently.use-case.js';
+import { idempotently } from './idempotency.js';
+import { IdempotencyHeaders, NotifyRequestBody, NotifyUsersReply } from './parity.schemas.js';
 import type { StopSignal } from '../../domain/shared/stop-signal.js';
-import { ConnectionsReply, NotifyBody, NotifyReply, UserParams } from './http.schemas.js';
+import { ConnectionsReply, NotifyReply, UserParams } from './http.schemas.js';
 import { routeResponses } from './route-responses.js';
 
 export interface NotifyRoutesOptions {
   notifyUser: NotifyUserUseCase;
   listConnections: ListConnectionsUseCase;
+  /** `userIds` (1–100 users) and the Idempotency-Key header. */
+  notifyUsers?: NotifyUsersUseCase;
+  runIdempotently?: RunIdempotentlyUseCase;
   /** When it stops, in-flight notifies answer at once with what is known (the rest `failed`, `SHUTDOWN`). */
   shutdown?: StopSignal;
 }
@@ -17,7 +26,7 @@ const NOTIFY_ERRORS = [400, 401, 413, 415, 503];
 const LIST_ERRORS = [400, 401, 503];
 
 /** `POST /notify` and `GET /users/:userId/connections`: one use case each, errors mapped by the app's handler. */
-export const notifyRoutes: FastifyPluginAsyncTypebox<NotifyRoutesOptions> = async (app, { notifyUser, listConnections, shutdown }) => {
+export const notifyRoutes: FastifyPluginAsyncTypebox<NotifyRoutesOptions> = async (app, { notifyUser, listConnections, notifyUsers, runIdempotently, shutdown }) => {
   app.post(
     '/notify',
     {
@@ -25,12 +34,23 @@ export const notifyRoutes: FastifyPluginAsyncTypebox<NotifyRoutesOptions> = asyn
         operationId: 'notifyUser',
         tags: ['notify'],
         summary: "Send a message to every open socket of a user, each through its own stage's endpoint",
+        description: 'Give `userId`, or `userIds` (1–100 users: the answer then has the totals and a `users` list).',
         security: [{ apiKey: [] }],
-        body: NotifyBody,
-        response: routeResponses({ status: 200, schema: NotifyReply, description: 'Delivery report (also when some connections failed).' }, NOTIFY_ERRORS),
+        headers: IdempotencyHeaders,
+        body: NotifyRequestBody,
+        // One user (`userId`) or several (`userIds`): two report shapes.
+        response: { ...routeResponses({ status: 200, schema: NotifyReply, description: 'Delivery report (also when some connections failed).' }, [...NOTIFY_ERRORS, 409, 422]), 200: Type.Union([Type.Ref('NotifyReply'), NotifyUsersReply], { description: 'One user: her delivery report; `userIds`: the totals and each user\'s report.' }) },
       },
     },
-    async (request) => notifyUser.execute(request.body, shutdown),
+    async (request, reply) => {
+      const { userId, userIds, ...rest } = request.body;
+      if ((userId === undefined) === (userIds === undefined) || (userIds && !notifyUsers)) {
+        throw new ValidationError('userId', 'body.userId is required (or, instead, userIds: 1–100 user ids)');
+      }
+      return idempotently<DeliveryReport | NotifyUsersReport>(request, reply, runIdempotently, () =>
+        userIds && notifyUsers ? notifyUsers.execute({ userIds, ...rest }, shutdown) : notifyUser.execute({ userId: userId as string, ...rest }, shutdown),
+      );
+    },
   );
 
   app.get(

@@ -1,7 +1,6 @@
-import 'reflect-metadata';
-import { AuthorizeConnectionUseCase } from '../../domain/use-cases/authorize-connection.use-case.js';
-import { LOGGER, type Logger } from '../../ports/logger.js';
-import { lambdaContainer, lambdaTokenVerifier } from '../../app/lambda.container.js';
+import type { AuthorizeConnectionUseCase } from '../../domain/use-cases/authorize-connection.use-case.js';
+import type { Logger } from '../../ports/logger.js';
+import { composeAuthorizer } from '../../app/lambda/authorizer.composition.js';
 import type { AuthorizerHandler } from './lambda-events.js';
 import { header, once } from './lambda-support.js';
 
@@ -30,11 +29,13 @@ export function createAuthorizerHandler(authorize: AuthorizeConnectionUseCase, l
         Version: '2012-10-17',
         Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: methodArn as string }],
       },
-      context: { userId: decision.userId },
+      // Group names never contain a comma; `$default` reads the list back on every message.
+      context: { userId: decision.userId, ...(decision.groups.length > 0 ? { groups: decision.groups.join(',') } : {}) },
     };
   };
 }
 
-export const handler: AuthorizerHandler = once(() =>
-  createAuthorizerHandler(new AuthorizeConnectionUseCase(lambdaTokenVerifier()), lambdaContainer().resolve<Logger>(LOGGER)),
-);
+export const handler: AuthorizerHandler = once(() => {
+  const { authorize, logger } = composeAuthorizer();
+  return createAuthorizerHandler(authorize, logger);
+});

@@ -1,7 +1,6 @@
-import 'reflect-metadata';
-import { RecordConnectionUseCase } from '../../domain/use-cases/record-connection.use-case.js';
-import { LOGGER, type Logger } from '../../ports/logger.js';
-import { lambdaContainer } from '../../app/lambda.container.js';
+import type { RecordConnectionUseCase } from '../../domain/use-cases/record-connection.use-case.js';
+import type { Logger } from '../../ports/logger.js';
+import { composeConnect } from '../../app/lambda/connect.composition.js';
 import type { WebSocketHandler } from './lambda-events.js';
 import { BAD_EVENT, OK, failureResult, locationOf, once, requestContextOf } from './lambda-support.js';
 
@@ -32,6 +31,6 @@ export function createConnectHandler(recordConnection: RecordConnectionUseCase, 
 }
 
 export const handler: WebSocketHandler = once(() => {
-  const c = lambdaContainer();
-  return createConnectHandler(c.resolve(RecordConnectionUseCase), c.resolve<Logger>(LOGGER));
+  const { recordConnection, logger } = composeConnect();
+  return createConnectHandler(recordConnection, logger);
 });

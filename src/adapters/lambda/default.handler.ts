@@ -1,7 +1,6 @@
-import 'reflect-metadata';
-import { AnswerClientMessageUseCase } from '../../domain/use-cases/answer-client-message.use-case.js';
-import { LOGGER, type Logger } from '../../ports/logger.js';
-import { lambdaContainer } from '../../app/lambda.container.js';
+import type { AnswerClientMessageUseCase } from '../../domain/use-cases/answer-client-message.use-case.js';
+import type { Logger } from '../../ports/logger.js';
+import { composeDefault } from '../../app/lambda/default.composition.js';
 import type { WebSocketHandler } from './lambda-events.js';
 import { BAD_EVENT, OK, failureResult, locationOf, once, requestContextOf } from './lambda-support.js';
 
@@ -17,6 +16,7 @@ export function createDefaultHandler(answerClientMessage: AnswerClientMessageUse
         connectionId,
         body: typeof event.body === 'string' ? event.body : null,
         isBase64Encoded: event.isBase64Encoded === true,
+        allowedGroups: String(event.requestContext.authorizer?.groups ?? '').split(',').filter(Boolean),
       });
       if (outcome.answered && outcome.result.status !== 'delivered') {
         logger.warn('pong not delivered', { connectionId, result: outcome.result });
@@ -29,6 +29,6 @@ export function createDefaultHandler(answerClientMessage: AnswerClientMessageUse
 }
 
 export const handler: WebSocketHandler = once(() => {
-  const c = lambdaContainer();
-  return createDefaultHandler(c.resolve(AnswerClientMessageUseCase), c.resolve<Logger>(LOGGER));
+  const { answerClientMessage, logger } = composeDefault();
+  return createDefaultHandler(answerClientMessage, logger);
 });

@@ -1,7 +1,6 @@
-import 'reflect-metadata';
-import { RemoveConnectionUseCase } from '../../domain/use-cases/remove-connection.use-case.js';
-import { LOGGER, type Logger } from '../../ports/logger.js';
-import { lambdaContainer } from '../../app/lambda.container.js';
+import type { RemoveConnectionUseCase } from '../../domain/use-cases/remove-connection.use-case.js';
+import type { Logger } from '../../ports/logger.js';
+import { composeDisconnect } from '../../app/lambda/disconnect.composition.js';
 import type { WebSocketHandler } from './lambda-events.js';
 import { OK, once, requestContextOf } from './lambda-support.js';
 
@@ -28,6 +27,6 @@ export function createDisconnectHandler(removeConnection: RemoveConnectionUseCas
 }
 
 export const handler: WebSocketHandler = once(() => {
-  const c = lambdaContainer();
-  return createDisconnectHandler(c.resolve(RemoveConnectionUseCase), c.resolve<Logger>(LOGGER));
+  const { removeConnection, logger } = composeDisconnect();
+  return createDisconnectHandler(removeConnection, logger);
 });

@@ -12,48 +12,72 @@ export interface CreatePinoLoggerOptions {
 export const REDACTED = '[REDACTED]';
 
 /**
- * Secrets that must never reach a log line: bearer tokens, Authorization headers (either case, also
- * nested one level, e.g. `req.headers.authorization`), the `?token=` of `$connect`, API keys and AWS secrets.
- * pino's `*` matches one level only, so nested shapes we log are listed explicitly.
+ * Keys whose values must never reach a log line, compared case-insensitively at any depth up to
+ * `REDACT_MAX_DEPTH`: bearer tokens and the `?token=` of `$connect` (`token`, also inside
+ * `queryStringParameters`), Authorization headers (either case, also inside `headers`/`multiValueHeaders` of an
+ * event or a request), cookies, API keys and AWS secrets.
  */
-export const REDACT_PATHS: readonly string[] = [
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'token',
-  '*.token',
-  'accessToken',
-  '*.accessToken',
-  'idToken',
-  '*.idToken',
+  'accesstoken',
+  'idtoken',
   'password',
-  '*.password',
-  'apiKey',
-  '*.apiKey',
+  'apikey',
+  'x-api-key',
   'secret',
-  '*.secret',
-  'secretAccessKey',
-  '*.secretAccessKey',
-  'sessionToken',
-  '*.sessionToken',
+  'secretaccesskey',
+  'sessiontoken',
   'authorization',
-  '*.authorization',
-  'Authorization',
-  '*.Authorization',
-  'headers.authorization',
-  'headers.Authorization',
-  'headers.cookie',
-  'headers["x-api-key"]',
-  '*.headers.authorization',
-  '*.headers.Authorization',
-  '*.headers.cookie',
-  '*.headers["x-api-key"]',
-  'multiValueHeaders.authorization',
-  'multiValueHeaders.Authorization',
-  '*.multiValueHeaders.authorization',
-  '*.multiValueHeaders.Authorization',
-  'queryStringParameters.token',
-  '*.queryStringParameters.token',
-  'multiValueQueryStringParameters.token',
-  '*.multiValueQueryStringParameters.token',
-];
+  'cookie',
+]);
+
+/** How deep into logged objects secrets are looked for (`event.requestContext.authorizer.token` is depth 3). */
+export const REDACT_MAX_DEPTH = 4;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * A copy of `value` with every secret key's value replaced by `[REDACTED]`; objects without secrets are
+ * returned as they are (nothing is copied or mutated). Only plain objects and arrays are walked: class
+ * instances (a Fastify request, an Error) go to their serializers, which emit no headers.
+ *
+ * This replaces pino's `redact` paths, which cost ≈ 70 µs per line with the wildcard paths we need (a quarter of
+ * the REST service's throughput at info level); a walk of a log line's few keys costs about 1 µs.
+ */
+export function redactSecrets<T>(value: T, depth = 0): T {
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i += 1) {
+      const item: unknown = value[i];
+      const next = depth < REDACT_MAX_DEPTH && (isPlainObject(item) || Array.isArray(item)) ? redactSecrets(item, depth + 1) : item;
+      if (next !== item) (copy ??= [...value])[i] = next;
+    }
+    return (copy ?? value) as T;
+  }
+  if (!isPlainObject(value)) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    const item = value[key];
+    let next = item;
+    if (SECRET_KEYS.has(key.toLowerCase())) {
+      if (item !== undefined) next = REDACTED;
+    } else if (depth < REDACT_MAX_DEPTH && (isPlainObject(item) || Array.isArray(item))) {
+      next = redactSecrets(item, depth + 1);
+    }
+    if (next !== item) (copy ??= { ...value })[key] = next;
+  }
+  return (copy ?? value) as T;
+}
+
+/** pino's error serializer (type, message, stack, cause, own fields), with secret fields censored too. */
+function serializeError(error: Error): Record<string, unknown> {
+  return redactSecrets({ ...pino.stdSerializers.err(error) });
+}
 
 /** The pino options socketpost uses everywhere (also for Fastify's logger, so both redact alike). */
 export function pinoOptions(level: PinoLevel): LoggerOptions {
@@ -61,8 +85,9 @@ export function pinoOptions(level: PinoLevel): LoggerOptions {
     level,
     base: { service: 'socketpost' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: [...REDACT_PATHS], censor: REDACTED },
-    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+    // Secrets are removed from each line's fields and from the base bindings (PinoLogger.child: a child's) before they are written.
+    formatters: { log: (fields) => redactSecrets(fields), bindings: (bindings) => redactSecrets(bindings) },
+    serializers: { err: serializeError, error: serializeError },
   };
 }
 
@@ -92,7 +117,8 @@ export class PinoLogger implements Logger {
   }
 
   child(bindings: LogFields): Logger {
-    return new PinoLogger(this.pino.child(bindings));
+    // pino applies the bindings formatter to the root's base only, so a child's bindings are redacted here.
+    return new PinoLogger(this.pino.child(redactSecrets(bindings)));
   }
 }
 

@@ -1,8 +1,13 @@
 import type { Connection } from '../../domain/model/connection.js';
 import type { ConnectionRepository } from '../../ports/connection.repository.js';
+import type { Page, PageRequest } from '../../ports/page.js';
+import { pageOfSorted, sortIds } from './memory-page.js';
+
+const STAGE_SHARDS = 4;
 
 /** Process-local store for tests and `STORAGE=memory`. Copies on the way in and out, like a real store. */
 export class InMemoryConnectionRepository implements ConnectionRepository {
+  readonly stageShards = STAGE_SHARDS;
   private readonly byId = new Map<string, Connection>();
   private readonly byUser = new Map<string, Set<string>>();
 
@@ -33,6 +38,13 @@ export class InMemoryConnectionRepository implements ConnectionRepository {
     return found;
   }
 
+  async pageByStage(apiId: string, stage: string, shard: number, page: PageRequest): Promise<Page<Connection>> {
+    const ids = [...this.byId.values()]
+      .filter((c) => c.endpoint.apiId === apiId && c.endpoint.stage === stage && shardOf(c.connectionId) === shard)
+      .map((c) => c.connectionId);
+    return pageOfSorted(`stage ${apiId}/${stage}/${shard}`, sortIds(ids), page, (id) => structuredClone(this.byId.get(id) as Connection));
+  }
+
   async ping(): Promise<void> {}
 
   private unindex(connection: Connection): void {
@@ -40,4 +52,11 @@ export class InMemoryConnectionRepository implements ConnectionRepository {
     ids?.delete(connection.connectionId);
     if (ids?.size === 0) this.byUser.delete(connection.userId);
   }
+}
+
+/** Spreads connections over the shards by the sum of their id's character codes (any even spread will do). */
+function shardOf(connectionId: string): number {
+  let sum = 0;
+  for (let i = 0; i < connectionId.length; i += 1) sum += connectionId.charCodeAt(i);
+  return sum % STAGE_SHARDS;
 }

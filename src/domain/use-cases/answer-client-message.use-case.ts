@@ -1,4 +1,5 @@
 import { ManagementEndpoint, type EndpointLocation } from '../model/management-endpoint.js';
+import type { SocketGroupUseCase } from './socket-group.use-case.js';
 import type { ConnectionMessenger, PostResult } from '../../ports/connection.messenger.js';
 
 export interface ClientMessageCommand extends EndpointLocation {
@@ -6,6 +7,8 @@ export interface ClientMessageCommand extends EndpointLocation {
   /** The frame's text (`event.body`). */
   body?: string | null;
   isBase64Encoded?: boolean;
+  /** The groups the socket's token allows (`groups` claim, passed on by the authorizer). */
+  allowedGroups?: readonly string[];
 }
 
 export type ClientMessageOutcome = { answered: false } | { answered: true; result: PostResult };
@@ -14,29 +17,46 @@ const PONG = new TextEncoder().encode(JSON.stringify({ type: 'pong' }));
 
 /**
  * `$default` route: `{"action":"ping"}` is answered with `{"type":"pong"}` through the sender's own
- * endpoint; anything else is accepted without an answer.
+ * endpoint; `{"action":"join"|"leave","group":"g"}` joins or leaves a group (answered the same way); anything
+ * else is accepted without an answer.
  */
 export class AnswerClientMessageUseCase {
   constructor(
     private readonly messenger: ConnectionMessenger,
     private readonly defaultRegion: string,
+    private readonly socketGroups?: SocketGroupUseCase,
   ) {}
 
   async execute(command: ClientMessageCommand): Promise<ClientMessageOutcome> {
-    if (command.isBase64Encoded || actionOf(command.body) !== 'ping') return { answered: false };
+    if (command.isBase64Encoded) return { answered: false };
     if (typeof command.connectionId !== 'string' || command.connectionId.length === 0) return { answered: false };
+    const frame = parse(command.body);
+    let answer: Uint8Array;
+    if (frame.action === 'ping') {
+      answer = PONG;
+    } else if ((frame.action === 'join' || frame.action === 'leave') && this.socketGroups) {
+      const reply = await this.socketGroups.execute({
+        connectionId: command.connectionId,
+        action: frame.action,
+        group: frame.group,
+        allowedGroups: command.allowedGroups ?? [],
+      });
+      answer = new TextEncoder().encode(JSON.stringify(reply));
+    } else {
+      return { answered: false };
+    }
     const endpoint = ManagementEndpoint.fromRequestContext(command, this.defaultRegion);
-    const result = await this.messenger.post(endpoint.toJSON(), command.connectionId, PONG);
+    const result = await this.messenger.post(endpoint.toJSON(), command.connectionId, answer);
     return { answered: true, result };
   }
 }
 
-function actionOf(body: string | null | undefined): unknown {
-  if (typeof body !== 'string' || !body) return undefined;
+function parse(body: string | null | undefined): { action?: unknown; group?: unknown } {
+  if (typeof body !== 'string' || !body) return {};
   try {
     const parsed: unknown = JSON.parse(body);
-    return parsed !== null && typeof parsed === 'object' ? (parsed as { action?: unknown }).action : undefined;
+    return parsed !== null && typeof parsed === 'object' ? (parsed as { action?: unknown; group?: unknown }) : {};
   } catch {
-    return undefined;
+    return {};
   }
 }

@@ -1,7 +1,11 @@
+import { GROUP_NAME_PATTERN } from '../model/audience.js';
 import { userIdProblem } from '../shared/user-id.js';
 import type { TokenVerifier } from '../../ports/token.verifier.js';
 
-export type AuthorizationDecision = { allowed: true; userId: string } | { allowed: false; reason: string };
+export type AuthorizationDecision =
+  /** `groups`: the valid group names (or `*`) of the token's `groups` claim: the groups the socket may join. */
+  | { allowed: true; userId: string; groups: string[] }
+  | { allowed: false; reason: string };
 
 /** Decides whether a client may open a socket: its token must be valid and name a usable user id (`sub`). */
 export class AuthorizeConnectionUseCase {
@@ -15,6 +19,7 @@ export class AuthorizeConnectionUseCase {
     // The same rule as everywhere else: a `sub` that is not a user id is refused here (401), never later.
     const problem = userIdProblem(userId);
     if (problem) return { allowed: false, reason: `sub ${problem}` };
-    return { allowed: true, userId };
+    const groups = (verification.groups ?? []).filter((g) => g === '*' || GROUP_NAME_PATTERN.test(g));
+    return { allowed: true, userId, groups };
   }
 }

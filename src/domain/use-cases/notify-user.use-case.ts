@@ -1,4 +1,5 @@
 import { MessageTooLargeError, ValidationError } from '../errors/domain.error.js';
+import { exclusionSet } from '../model/audience.js';
 import { isLive, type Connection } from '../model/connection.js';
 import { MAX_JSON_DEPTH, MAX_MESSAGE_BYTES } from '../model/limits.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../shared/backoff.js';
@@ -16,6 +17,8 @@ export type NotificationMessage = string | Record<string, unknown> | unknown[];
 export interface NotifyUserCommand {
   userId: string;
   message: NotificationMessage;
+  /** Connections not to send to (e.g. the sender's own socket); at most 100. */
+  excludeConnectionIds?: readonly string[];
 }
 
 export type DeliveryStatus = 'delivered' | 'gone' | 'failed';
@@ -44,6 +47,8 @@ export interface DeliveryReport {
   delivered: number;
   gone: number;
   failed: number;
+  /** Connections skipped because the command excluded them (only when it excluded some). */
+  excluded?: number;
   connections: ConnectionDelivery[];
 }
 
@@ -112,6 +117,7 @@ export class NotifyUserUseCase {
   async execute(command: NotifyUserCommand, stop?: StopSignal): Promise<DeliveryReport> {
     const userId = assertUserId(command.userId);
     const data = encodeMessage(command.message);
+    const excluded = exclusionSet(command.excludeConnectionIds);
 
     const run = new StopController();
     const unfollow = run.follow(stop);
@@ -120,9 +126,12 @@ export class NotifyUserUseCase {
       : () => undefined;
 
     let deliveries: ConnectionDelivery[];
+    let excludedCount: number;
     try {
       const now = this.clock.now();
-      const all = await this.connections.findByUser(userId);
+      const found = await this.connections.findByUser(userId);
+      const all = excluded.size > 0 ? found.filter((c) => !excluded.has(c.connectionId)) : found;
+      excludedCount = found.length - all.length;
       deliveries = await mapWithConcurrency(all, this.options.concurrency, (connection) =>
         isLive(connection, now) ? this.deliver(connection, data, run.signal) : this.prune(connection, 0),
       );
@@ -136,6 +145,7 @@ export class NotifyUserUseCase {
       delivered: deliveries.filter((d) => d.status === 'delivered').length,
       gone: deliveries.filter((d) => d.status === 'gone').length,
       failed: deliveries.filter((d) => d.status === 'failed').length,
+      ...(excluded.size > 0 ? { excluded: excludedCount } : {}),
       connections: deliveries,
     };
     this.logger.info('notify finished', {

@@ -1,0 +1,3 @@
+import { mutationTestConfig } from './vitest.config.js';
+
+export default mutationTestConfig(['test/domain/**/*.test.ts']);

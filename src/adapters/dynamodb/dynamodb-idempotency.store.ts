@@ -1,0 +1,72 @@
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { IdempotencyClaim, IdempotencyStore } from '../../ports/idempotency.store.js';
+import { storageCall } from './dynamodb.client.js';
+import { IDEMPOTENCY_PREFIX, TTL_ATTRIBUTE, type TableKey } from './dynamodb-table.js';
+
+const keyOf = (key: string): TableKey => ({ pk: `${IDEMPOTENCY_PREFIX}${key}`, sk: `${IDEMPOTENCY_PREFIX}${key}` });
+
+/**
+ * One item per key, claimed with a conditional Put (only one of two concurrent requests wins), removed by
+ * the table's TTL a day after its request.
+ */
+export class DynamoDbIdempotencyStore implements IdempotencyStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  claim(key: string, fingerprint: string, options: { nowMs: number; lockedUntilMs: number; expiresAtMs: number }): Promise<IdempotencyClaim> {
+    return storageCall('claimIdempotencyKey', async () => {
+      // Twice at most: the item may expire (or be released) between the failed Put and the read.
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        try {
+          await this.client.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: {
+                ...keyOf(key),
+                fingerprint,
+                state: 'in_progress',
+                lockedUntil: options.lockedUntilMs,
+                [TTL_ATTRIBUTE]: Math.ceil(options.expiresAtMs / 1000),
+              },
+              // Free, expired (TTL deletion lags), or held by a request that died.
+              ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :nowS OR (#state = :busy AND lockedUntil < :nowMs)',
+              ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE, '#state': 'state' },
+              ExpressionAttributeValues: { ':nowS': Math.floor(options.nowMs / 1000), ':nowMs': options.nowMs, ':busy': 'in_progress' },
+            }),
+          );
+          return { status: 'claimed' };
+        } catch (error) {
+          if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') throw error;
+        }
+        const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keyOf(key), ConsistentRead: true }));
+        if (!Item) continue;
+        const held = String(Item.fingerprint);
+        if (Item.state === 'done') return { status: 'completed', fingerprint: held, response: String(Item.response) };
+        return { status: 'in_progress', fingerprint: held };
+      }
+      return { status: 'in_progress', fingerprint };
+    });
+  }
+
+  complete(key: string, response: string): Promise<void> {
+    return storageCall('completeIdempotencyKey', async () => {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(key),
+          UpdateExpression: 'SET #state = :done, #response = :response REMOVE lockedUntil',
+          ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
+          ExpressionAttributeValues: { ':done': 'done', ':response': response },
+        }),
+      );
+    });
+  }
+
+  release(key: string): Promise<void> {
+    return storageCall('releaseIdempotencyKey', async () => {
+      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keyOf(key) }));
+    });
+  }
+}

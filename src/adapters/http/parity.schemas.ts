@@ -1,0 +1,143 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { MAX_AUDIENCE_IDS } from '../../domain/model/audience.js';
+import { NotifyBody, NotifyReply, UserId } from './http.schemas.js';
+
+/** Request and reply schemas of the group, broadcast, one-connection and close routes (with OpenAPI examples). */
+
+const Message = NotifyBody.properties.message;
+
+export const ExcludeConnectionIds = Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+  maxItems: MAX_AUDIENCE_IDS,
+  description: `Connections that must not get the message (e.g. the sender's own socket); at most ${MAX_AUDIENCE_IDS}.`,
+  examples: [['L0SM9cOFvHcCIhw=']],
+});
+
+export const GroupName = Type.String({
+  pattern: '^[A-Za-z0-9._:-]{1,128}$',
+  description: '1–128 characters of A-Z a-z 0-9 . _ : -',
+  examples: ['room:42'],
+});
+
+export const ConnectionId = Type.String({ minLength: 1, maxLength: 256, description: 'An API Gateway connection id.', examples: ['L0SM9cOFvHcCIhw='] });
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: 'Send the same key to retry safely: within 24 h the first answer comes back (Idempotent-Replayed: true) and nothing is sent again.',
+      examples: ['5f0c6f8e-8a37-4c1e-9a55-3f1d1c7e2b10'],
+    }),
+  ),
+});
+
+/** `POST /notify`: `userId` (one user) or `userIds` (1–100 users). */
+export const NotifyRequestBody = Type.Object(
+  {
+    userId: Type.Optional(UserId),
+    userIds: Type.Optional(
+      Type.Array(UserId, { minItems: 1, maxItems: MAX_AUDIENCE_IDS, description: `1–${MAX_AUDIENCE_IDS} users, instead of userId.`, examples: [['alice', 'bob']] }),
+    ),
+    message: Message,
+    excludeConnectionIds: Type.Optional(ExcludeConnectionIds),
+  },
+  { additionalProperties: false, examples: [{ userIds: ['alice', 'bob'], message: { text: 'hello' } }] },
+);
+export type NotifyRequestBody = Static<typeof NotifyRequestBody>;
+
+const Counts = {
+  delivered: Type.Integer({ description: 'Sockets that received the message.' }),
+  gone: Type.Integer({ description: 'Sockets found closed (410) and removed.' }),
+  failed: Type.Integer({ description: 'Sockets that could not be reached.' }),
+};
+
+export const NotifyUsersReply = Type.Object(
+  { ...Counts, excluded: Type.Integer(), users: Type.Array(NotifyReply) },
+  { description: 'With `userIds`: the totals, and each user\'s report.' },
+);
+
+export const MessageBody = Type.Object({ message: Message }, { additionalProperties: false, examples: [{ message: { text: 'hi' } }] });
+export type MessageBody = Static<typeof MessageBody>;
+
+export const ConnectionDeliveryReply = Type.Object(
+  {
+    connectionId: Type.String(),
+    status: Type.Union([Type.Literal('delivered'), Type.Literal('gone'), Type.Literal('failed')], { description: 'Never `gone`: a gone connection answers 404.' }),
+    attempts: Type.Integer(),
+    error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+  },
+  { examples: [{ connectionId: 'L0SM9cOFvHcCIhw=', status: 'delivered', attempts: 1 }] },
+);
+
+export const ConnectionParams = Type.Object({ connectionId: ConnectionId });
+export type ConnectionParams = Static<typeof ConnectionParams>;
+
+export const CloseUserReply = Type.Object(
+  {
+    userId: Type.String(),
+    closed: Type.Integer({ description: 'Sockets closed now.' }),
+    gone: Type.Integer({ description: 'Sockets that were already gone (their records are removed).' }),
+    failed: Type.Integer({ description: 'Sockets the management API would not close; see failures.' }),
+    failures: Type.Array(Type.Object({ connectionId: Type.String(), message: Type.String() })),
+  },
+  { examples: [{ userId: 'alice', closed: 2, gone: 0, failed: 0, failures: [] }] },
+);
+
+export const GroupParams = Type.Object({ group: GroupName });
+export type GroupParams = Static<typeof GroupParams>;
+export const GroupUserParams = Type.Object({ group: GroupName, userId: UserId });
+export type GroupUserParams = Static<typeof GroupUserParams>;
+
+export const GroupUsersQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]{0,2}|1000)$', description: 'Users per page, 1–1000 (default 100).', examples: ['100'] })),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'The `cursor` of the previous page.' })),
+  },
+  { additionalProperties: false },
+);
+export type GroupUsersQuery = Static<typeof GroupUsersQuery>;
+
+export const GroupUsersReply = Type.Object(
+  {
+    group: Type.String(),
+    users: Type.Array(Type.String()),
+    cursor: Type.Optional(Type.String({ description: 'Pass it back as ?cursor= for the next page; absent on the last page.' })),
+  },
+  { examples: [{ group: 'room:42', users: ['alice', 'bob'], cursor: 'eyJwayI6…' }] },
+);
+
+export const GroupMessageBody = Type.Object(
+  { message: Message, excludeConnectionIds: Type.Optional(ExcludeConnectionIds) },
+  { additionalProperties: false, examples: [{ message: { text: 'hello room' }, excludeConnectionIds: ['L0SM9cOFvHcCIhw='] }] },
+);
+export type GroupMessageBody = Static<typeof GroupMessageBody>;
+
+export const BroadcastBody = Type.Object(
+  {
+    message: Message,
+    apiId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Only this API (all when absent).', examples: ['a1b2c3d4e5'] })),
+    stage: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Only this stage (all when absent).', examples: ['prod'] })),
+    excludeConnectionIds: Type.Optional(ExcludeConnectionIds),
+  },
+  { additionalProperties: false, examples: [{ message: 'maintenance at 22:00 UTC', stage: 'prod' }] },
+);
+export type BroadcastBody = Static<typeof BroadcastBody>;
+
+const FanOutFields = {
+  ...Counts,
+  excluded: Type.Integer({ description: 'Sockets skipped because excludeConnectionIds named them.' }),
+  failures: Type.Array(Type.Object({ connectionId: Type.String(), code: Type.String(), message: Type.String() }), {
+    description: 'At most 100 failures; the totals count them all.',
+  }),
+  failuresTruncated: Type.Boolean({ description: 'True when more sockets failed than `failures` lists.' }),
+};
+
+export const GroupMessageReply = Type.Object(
+  { group: Type.String(), ...FanOutFields },
+  { examples: [{ group: 'room:42', delivered: 3, gone: 1, failed: 0, excluded: 1, failures: [], failuresTruncated: false }] },
+);
+
+export const BroadcastReply = Type.Object(
+  { stages: Type.Array(Type.String({ description: '`apiId/stage`' })), ...FanOutFields },
+  { examples: [{ stages: ['a1b2c3d4e5/prod'], delivered: 1000, gone: 2, failed: 0, excluded: 0, failures: [], failuresTruncated: false }] },
+);

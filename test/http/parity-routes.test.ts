@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_MESSAGE_BYTES } from '../../src/domain/model/limits.js';
+import { auth, restFixture } from './rest-app.fixture.js';
+
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `id-${i}`);
+
+describe('parity routes (app.inject, in-memory storage)', () => {
+  it.each([
+    ['101 userIds', '/notify', { userIds: ids(101), message: 'x' }, 'userIds'],
+    ['userId and userIds', '/notify', { userId: 'alice', userIds: ['bob'], message: 'x' }, 'userId'],
+    ['neither userId nor userIds', '/notify', { message: 'x' }, 'userId'],
+    ['101 excluded ids on /notify', '/notify', { userId: 'alice', message: 'x', excludeConnectionIds: ids(101) }, 'excludeConnectionIds'],
+    ['101 excluded ids on a group', '/groups/room:1/messages', { message: 'x', excludeConnectionIds: ids(101) }, 'excludeConnectionIds'],
+    ['101 excluded ids on /broadcast', '/broadcast', { message: 'x', excludeConnectionIds: ids(101) }, 'excludeConnectionIds'],
+    ['a group name with a space', '/groups/bad%20name/messages', { message: 'x' }, 'group'],
+  ])('should answer 400 naming the field for %s', async (_label, url, payload, field) => {
+    const f = await restFixture();
+    const res = await f.app.inject({ method: 'POST', url, headers: auth, payload });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ statusCode: 400, code: 'VALIDATION_ERROR', field });
+  });
+
+  it.each(['/notify', '/groups/room/messages', '/broadcast', '/connections/c1/messages'])(
+    'should answer 413 to a message too large on %s before posting anything',
+    async (url) => {
+      const f = await restFixture();
+      await f.connect('c1', 'alice');
+      await f.app.inject({ method: 'PUT', url: '/groups/room/users/alice', headers: auth });
+      const payload = { message: 'x'.repeat(MAX_MESSAGE_BYTES + 1), ...(url === '/notify' ? { userIds: ['alice'] } : {}) };
+      const res = await f.app.inject({ method: 'POST', url, headers: auth, payload });
+      expect(res.statusCode).toBe(413);
+      expect(res.json()).toMatchObject({ code: 'MESSAGE_TOO_LARGE' });
+      expect(f.messenger.posts).toEqual([]);
+    },
+  );
+
+  it('should answer a bad group name, a bad limit and a foreign cursor on GET /groups/:group/users with 400', async () => {
+    const f = await restFixture();
+    for (const u of ['a', 'b', 'c']) await f.app.inject({ method: 'PUT', url: `/groups/g1/users/${u}`, headers: auth });
+    const page = (await f.app.inject({ method: 'GET', url: '/groups/g1/users?limit=2', headers: auth })).json();
+    expect(page).toMatchObject({ group: 'g1', users: ['a', 'b'] });
+
+    for (const url of ['/groups/a%2Fb/users', '/groups/g1/users?limit=0', '/groups/g1/users?limit=abc', `/groups/g2/users?cursor=${page.cursor}`]) {
+      const res = await f.app.inject({ method: 'GET', url, headers: auth });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().code, url).toBe('VALIDATION_ERROR');
+    }
+  });
+
+  it('should answer HEAD with 200 or 404 and no body, and 404 CONNECTION_NOT_FOUND for an unknown connection', async () => {
+    const f = await restFixture();
+    await f.connect('c1', 'alice');
+    const online = await f.app.inject({ method: 'HEAD', url: '/users/alice/connections', headers: auth });
+    const offline = await f.app.inject({ method: 'HEAD', url: '/users/bob/connections', headers: auth });
+    expect([online.statusCode, online.body]).toEqual([200, '']);
+    expect([offline.statusCode, offline.body]).toEqual([404, '']);
+    expect((await f.app.inject({ method: 'GET', url: '/users/alice/connections', headers: auth })).statusCode).toBe(200);
+
+    for (const [method, url] of [['DELETE', '/connections/nope'], ['POST', '/connections/nope/messages']] as const) {
+      const res = await f.app.inject({ method, url, headers: auth, ...(method === 'POST' ? { payload: { message: 'x' } } : {}) });
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toMatchObject({ code: 'CONNECTION_NOT_FOUND' });
+    }
+  });
+
+  it('should answer 502 UPSTREAM_ERROR when the management API will not close a connection', async () => {
+    const f = await restFixture();
+    await f.connect('c1', 'alice');
+    f.messenger.deleteScripts.set('c1', { status: 'error', message: '500 from API Gateway', retryable: true, httpStatus: 500 });
+    const res = await f.app.inject({ method: 'DELETE', url: '/connections/c1', headers: auth });
+    expect(res.statusCode).toBe(502);
+    expect(res.json()).toMatchObject({ code: 'UPSTREAM_ERROR' });
+  });
+
+  it('should send once for two concurrent requests with one Idempotency-Key, the second answering 409', async () => {
+    const f = await restFixture();
+    await f.connect('c1', 'alice');
+    f.messenger.latencyMs = 150;
+    const send = () =>
+      f.app.inject({ method: 'POST', url: '/broadcast', headers: { ...auth, 'idempotency-key': 'k-1' }, payload: { message: 'once' } });
+
+    const [a, b] = await Promise.all([send(), send()]);
+
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    expect([a, b].find((r) => r.statusCode === 409)?.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_USE' });
+    const replay = await send();
+    expect(replay.statusCode).toBe(200);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json()).toMatchObject({ delivered: 1 });
+    expect(f.messenger.posts).toHaveLength(1);
+  });
+
+  it('should document every parity route with examples in the OpenAPI document', async () => {
+    const f = await restFixture();
+    const doc = (await f.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(doc.paths['/connections/{connectionId}/messages'].post).toBeDefined();
+    expect(doc.paths['/connections/{connectionId}'].delete).toBeDefined();
+    expect(doc.paths['/users/{userId}/connections'].delete).toBeDefined();
+    expect(doc.paths['/users/{userId}/connections'].head).toBeDefined();
+    expect(doc.paths['/groups/{group}/users/{userId}'].put).toBeDefined();
+    expect(doc.paths['/groups/{group}/users/{userId}'].delete).toBeDefined();
+    expect(doc.paths['/groups/{group}/users'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['limit', 'cursor']));
+    expect(doc.paths['/groups/{group}/messages'].post.parameters.map((p: { name: string }) => p.name)).toContain('idempotency-key');
+    expect(JSON.stringify(doc.paths['/broadcast'].post.requestBody)).toContain('maintenance at 22:00 UTC');
+  });
+});
