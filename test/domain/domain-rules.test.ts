@@ -23,6 +23,8 @@ function recordingRepository(pingError?: Error) {
     findByUser: async () => (calls.push('findByUser'), []),
     findById: async () => (calls.push('findById'), undefined),
     remove: async () => (calls.push('remove'), undefined),
+    stageShards: 1,
+    pageByStage: async () => (calls.push('pageByStage'), { items: [] }),
     ping: async () => {
       calls.push('ping');
       if (pingError) throw pingError;

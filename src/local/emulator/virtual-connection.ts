@@ -21,6 +21,7 @@ export class VirtualConnections {
       sourceIp: '127.0.0.1',
       userAgent: 'virtual-connection',
       domainName,
+      requestHeaders: { headers: { Host: domainName }, multiValueHeaders: { Host: [domainName] } },
       authorizer: undefined,
       state: 'open',
     };
