@@ -2,19 +2,19 @@ import 'reflect-metadata';
 import { createPinoLogger } from '../adapters/logging/pino.logger.js';
 import { ConfigError, loadServerConfig } from './config.js';
 import { createContainer } from './container.js';
-import { startNotifyService } from './notify-service.js';
+import { startNotifyService, type RunningNotifyService } from './notify-service.js';
 
 /** Entry of the notify REST service (container image / `npm run start:server`). */
 async function main(): Promise<void> {
   const config = loadServerConfig();
   const pinoLogger = createPinoLogger({ level: config.logLevel });
   const logger = pinoLogger.instance;
-  const service = await startNotifyService(config, createContainer(config, { logger: pinoLogger }), logger);
-  logger.info({ url: service.url, storage: config.storage, table: config.tableName }, 'socketpost notify service listening');
-
+  // Signals are handled from the start: Fastify logs "listening" before startNotifyService returns, and a
+  // SIGTERM in between would otherwise kill the process without a graceful shutdown.
+  const starting: { service?: Promise<RunningNotifyService> } = {};
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    service.close().then(
+    (starting.service ?? Promise.reject(new Error('not started'))).then((service) => service.close()).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -24,6 +24,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+
+  starting.service = startNotifyService(config, createContainer(config, { logger: pinoLogger }), logger);
+  const service = await starting.service;
+  logger.info({ url: service.url, storage: config.storage, table: config.tableName }, 'socketpost notify service listening');
 }
 
 main().catch((error: unknown) => {
