@@ -148,10 +148,14 @@ describe('fan-out against an account throttle (emulator)', () => {
       await repository.save({ connectionId, userId: 'crowd', endpoint: target, connectedAt: clock.now(), expiresAt });
     }
     const counting = new CountingMessenger(http);
-    // The service's defaults: 32 posts in flight per notify, 3 attempts with backoff.
+    // The service's defaults (32 posts in flight per notify, 3 attempts with backoff), but a deadline long
+    // enough for 5,000 posts at the few hundred a second the throttle allows here.
     const notify = new NotifyUserUseCase(repository, messenger(counting), clock, new MemoryLogger(), {
       concurrency: 32,
       backoff: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 2_000 },
+      // Pacing is measured here, not the notify deadline: at the lowest rate 5,000 posts take ~20 s, beyond
+      // the default NOTIFY_DEADLINE_MS (10 s), which would fail the rest with DEADLINE_EXCEEDED.
+      deadlineMs: 120_000,
     });
     const report = await notify.execute({ userId: 'crowd', message: { kind: 'fan-out' } });
     const posts = [...counting.counts.values()].reduce((a, b) => a + b, 0);

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool } from './undici-pool.js';
 import type { ManagementEndpointProps } from '../../domain/model/management-endpoint.js';
 import type {
   ConnectionMessenger,
