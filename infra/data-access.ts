@@ -8,6 +8,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   BROADCAST_INDEX,
+  BROADCAST_SHARD_PREFIX,
   CONNECTION_PREFIX,
   GROUP_PREFIX,
   IDEMPOTENCY_PREFIX,
@@ -51,26 +52,36 @@ export const DATA_ACCESS: readonly DataGrant[] = [
   { role: 'task', action: 'execute-api:ManageConnections:DELETE', why: 'DELETE /connections/:id and DELETE /users/:u/connections close sockets' },
 ];
 
-/** The indexes a role may Query besides the table: only the notify task reads the `broadcast` index (POST /broadcast). */
-export const INDEXES: Readonly<Record<AccessRole, readonly string[]>> = {
+/** An index a role may Query, and the index partition keys it may read there (`dynamodb:LeadingKeys`). */
+export interface IndexGrant {
+  index: string;
+  leadingKeys: readonly string[];
+}
+
+/**
+ * The indexes a role may Query besides the table (Query only, nothing else on an index): only the notify task
+ * reads the `broadcast` index (POST /broadcast), whose partition keys are the write-sharded `BCAST#…` keys.
+ */
+export const INDEXES: Readonly<Record<AccessRole, readonly IndexGrant[]>> = {
   authorizer: [],
   connect: [],
   disconnect: [],
   default: [],
-  task: [BROADCAST_INDEX.indexName],
+  task: [{ index: BROADCAST_INDEX.indexName, leadingKeys: [`${BROADCAST_SHARD_PREFIX}*`] }],
 };
 
 /**
- * The partition keys each role may read or write (`dynamodb:LeadingKeys`): a role never reaches the key
- * kinds it does not use. Key kinds are those of `src/adapters/dynamodb/dynamodb-table.ts`.
+ * The partition keys of the table each role may read or write (`dynamodb:LeadingKeys`): a role never reaches
+ * the key kinds it does not use. Key kinds are those of `src/adapters/dynamodb/dynamodb-table.ts`. (`connect`
+ * writes the `BCAST#…` shard key as an attribute of the id item only: it is no partition key of the table.)
  */
 export const LEADING_KEYS: Readonly<Record<AccessRole, readonly string[]>> = {
   authorizer: [],
   connect: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, ENDPOINT_PARTITION],
   disconnect: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, `${GROUP_PREFIX}*`],
   default: [`${CONNECTION_PREFIX}*`, `${GROUP_PREFIX}*`],
-  // BCAST#…: the partition keys of the `broadcast` index.
-  task: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, HEALTH_CHECK_KEY.pk, `${GROUP_PREFIX}*`, `${IDEMPOTENCY_PREFIX}*`, 'BCAST#*'],
+  // ENDPOINT: a broadcast lists the registered stages (DynamoDbEndpointRegistry.list).
+  task: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, ENDPOINT_PARTITION, HEALTH_CHECK_KEY.pk, `${GROUP_PREFIX}*`, `${IDEMPOTENCY_PREFIX}*`],
 };
 
 /** The lines of one role. */
@@ -89,8 +100,9 @@ export function grantsOf(role: AccessRole): { dynamodb: string[]; connections: C
 }
 
 /**
- * Adds the role's lines to `principal`: its DynamoDB actions on `table` (and no index), for its key kinds
- * only, and ManageConnections with its methods on the `targets` stages.
+ * Adds the role's lines to `principal`: its DynamoDB actions on `table` itself, for its key kinds only; Query
+ * on each of its indexes, for that index's key kinds only; and ManageConnections with its methods on the
+ * `targets` stages.
  */
 export function grantDataAccess(role: AccessRole, principal: IRole, table: ITableV2, targets: readonly ApiStageRef[]): void {
   const { dynamodb, connections } = grantsOf(role);
@@ -98,8 +110,18 @@ export function grantDataAccess(role: AccessRole, principal: IRole, table: ITabl
     principal.addToPrincipalPolicy(
       new PolicyStatement({
         actions: dynamodb,
-        resources: [table.tableArn, ...INDEXES[role].map((index) => `${table.tableArn}/index/${index}`)],
+        resources: [table.tableArn],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...LEADING_KEYS[role]] } },
+      }),
+    );
+  }
+  for (const { index, leadingKeys } of INDEXES[role]) {
+    if (!dynamodb.includes('dynamodb:Query')) throw new Error(`${role} may read index ${index} but has no dynamodb:Query line`);
+    principal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${table.tableArn}/index/${index}`],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...leadingKeys] } },
       }),
     );
   }

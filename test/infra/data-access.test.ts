@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_ROLES, DATA_ACCESS, LEADING_KEYS, type AccessRole } from '../../infra/data-access.js';
+import { ACCESS_ROLES, DATA_ACCESS, INDEXES, LEADING_KEYS, type AccessRole } from '../../infra/data-access.js';
 import { HANDLERS } from '../../infra/paths.js';
 import { actionsOf, CodeCalls, type EntryPoint, type UsedActions } from './code-calls.js';
 
@@ -27,9 +27,24 @@ const KEY_KINDS: Record<string, string | undefined> = {
   endpointKey: 'ENDPOINT',
   ENDPOINT_PARTITION: 'ENDPOINT',
   HEALTH_CHECK_KEY: 'HEALTH',
+  GROUP_PREFIX: 'GROUP#*',
+  IDEMPOTENCY_PREFIX: 'IDEMPOTENCY#*',
   // Used by table administration (ensureTable) only, never a key of a data call.
   TABLE_KEYS: undefined,
+  // Attribute names and shard arithmetic: no key of their own.
   TTL_ATTRIBUTE: undefined,
+  BROADCAST_INDEX: undefined,
+  STAGE_SHARDS: undefined,
+  stageShardOf: undefined,
+};
+
+/**
+ * Values that build the partition keys of an index, not of the table: they count as a key kind only for a
+ * role that Queries that index (INDEXES). `$connect` writes the shard key as a plain attribute of the id item.
+ */
+const INDEX_KEY_KINDS: Record<string, { index: string; kind: string }> = {
+  stageShardKey: { index: 'broadcast', kind: 'BCAST#*' },
+  BROADCAST_SHARD_PREFIX: { index: 'broadcast', kind: 'BCAST#*' },
 };
 
 /** The table's actions of one role, in the form the code analysis reports them. */
@@ -57,10 +72,27 @@ describe('data access per role (infra/data-access.ts) against the code', { timeo
   }, 120_000);
 
   it.each(ACCESS_ROLES)('should let the %s role reach exactly the key kinds its code builds', (role) => {
-    const unknown = layout[role].filter((name) => !(name in KEY_KINDS));
+    const unknown = layout[role].filter((name) => !(name in KEY_KINDS) && !(name in INDEX_KEY_KINDS));
     expect(unknown, `values of dynamodb-table.ts with no key kind in KEY_KINDS`).toEqual([]);
-    const kinds = [...new Set(layout[role].map((name) => KEY_KINDS[name]).filter((kind) => kind !== undefined))].sort();
-    expect(kinds).toEqual([...LEADING_KEYS[role]].sort());
+    const indexes = INDEXES[role].map((grant) => grant.index);
+    const kinds = [
+      ...new Set(
+        layout[role].map((name) => {
+          const ofIndex = INDEX_KEY_KINDS[name];
+          return ofIndex ? (indexes.includes(ofIndex.index) ? ofIndex.kind : undefined) : KEY_KINDS[name];
+        }),
+      ),
+    ].filter((kind) => kind !== undefined);
+    const granted = [...LEADING_KEYS[role], ...INDEXES[role].flatMap((grant) => grant.leadingKeys)];
+    expect(kinds.sort()).toEqual([...new Set(granted)].sort());
+  });
+
+  it.each(ACCESS_ROLES)('should let the %s role Query only the indexes its code builds keys of', (role) => {
+    for (const { index } of INDEXES[role]) {
+      const names = Object.entries(INDEX_KEY_KINDS).filter(([, of]) => of.index === index).map(([name]) => name);
+      expect(layout[role].some((name) => names.includes(name)), `${role} reads index ${index}`).toBe(true);
+      expect(used[role].actions).toContain('dynamodb:Query');
+    }
   });
 
   it.each(ACCESS_ROLES)('should grant the %s role exactly the calls its code makes', (role) => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_ROLES, DATA_ACCESS, LEADING_KEYS, type AccessRole } from '../../infra/data-access.js';
+import { ACCESS_ROLES, DATA_ACCESS, INDEXES, LEADING_KEYS, type AccessRole } from '../../infra/data-access.js';
 import { AUTHORIZER_TIMEOUT } from '../../infra/socketpost-stack.js';
 import { REPO_ROOT } from '../../infra/paths.js';
 import { JWKS_FETCH_TIMEOUT_MS } from '../../src/adapters/auth/jose-token.verifier.js';
@@ -147,8 +147,10 @@ describe('deployment profiles', { timeout: 180_000 }, () => {
           expect.stringMatching(/Notify\/Task\/ExecutionRole$/),
         ]);
         for (const r of resources.filter((r) => r !== '*')) {
-          expect(r).toMatch(/^arn:<AWS::Partition>:execute-api:eu-west-1:<AWS::AccountId>:<WebSocketApi\w+>\/dev\/POST\/@connections\/\*$/);
+          expect(r).toMatch(/^arn:<AWS::Partition>:execute-api:eu-west-1:<AWS::AccountId>:<WebSocketApi\w+>\/dev\/(POST|DELETE)\/@connections\/\*$/);
         }
+        // DELETE only for the notify task (close routes): $default only POSTs.
+        for (const a of iam5.filter((a) => a.id.includes('/DELETE/@connections'))) expect(a.path).toMatch(/Notify\//);
       }
     });
 
@@ -161,14 +163,29 @@ describe('deployment profiles', { timeout: 180_000 }, () => {
         const tableArn = { 'Fn::GetAtt': [s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never), 'Arn'] };
         for (const role of ACCESS_ROLES) {
           const dynamo = statementsOf(s, roleIdOf(s, role)).filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
-          for (const st of dynamo) {
-            expect(st.Resource).toEqual(tableArn);
+          const onTable = dynamo.filter((st) => JSON.stringify(st.Resource) === JSON.stringify(tableArn));
+          expect(onTable.length, role).toBe(LEADING_KEYS[role].length > 0 ? 1 : 0);
+          for (const st of onTable) {
             expect(st.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...LEADING_KEYS[role]] } });
           }
+          // Every other DynamoDB statement: Query only, on one of the role's indexes, for that index's key kinds.
+          const onIndexes = dynamo.filter((st) => !onTable.includes(st));
+          expect(onIndexes).toEqual(
+            INDEXES[role].map(({ index, leadingKeys }) =>
+              expect.objectContaining({
+                Action: 'dynamodb:Query',
+                Resource: { 'Fn::Join': ['', [tableArn, `/index/${index}`]] },
+                Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...leadingKeys] } },
+              }),
+            ),
+          );
         }
       }
       expect(LEADING_KEYS.connect).toEqual(['USER#*', 'CONN#*', 'ENDPOINT']);
-      expect(LEADING_KEYS.task).not.toContain('ENDPOINT');
+      expect(LEADING_KEYS.authorizer).toEqual([]);
+      // BCAST#… keys only on the broadcast index, never on the table.
+      for (const role of ACCESS_ROLES) expect(LEADING_KEYS[role].join(' ')).not.toMatch(/BCAST#/);
+      expect(INDEXES.task).toEqual([{ index: 'broadcast', leadingKeys: ['BCAST#*'] }]);
     });
 
     it('should add S3 and DynamoDB gateway endpoints to the VPC (and no execute-api endpoint)', () => {

@@ -34,6 +34,8 @@ export const CONNECTION_PREFIX = 'CONN#';
 export const ENDPOINT_PARTITION = 'ENDPOINT';
 export const GROUP_PREFIX = 'GROUP#';
 export const IDEMPOTENCY_PREFIX = 'IDEMPOTENCY#';
+/** The partition keys of the `broadcast` index (`shardKey`), never of the table. */
+export const BROADCAST_SHARD_PREFIX = 'BCAST#';
 
 /** The write-sharded index a broadcast reads (projects every attribute: a broadcast needs each endpoint). */
 export const BROADCAST_INDEX = { indexName: 'broadcast', partitionKey: 'shardKey', sortKey: 'connectionId' } as const;
@@ -51,7 +53,7 @@ export function stageShardOf(connectionId: string, shards = STAGE_SHARDS): numbe
 }
 
 export function stageShardKey(apiId: string, stage: string, shard: number): string {
-  return `BCAST#${apiId}#${stage}#${shard}`;
+  return `${BROADCAST_SHARD_PREFIX}${apiId}#${stage}#${shard}`;
 }
 
 export interface TableKey {
