@@ -41,7 +41,9 @@ function startNpm(env: Record<string, string>): Promise<{ output: () => string; 
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<Exit>((resolve) => child?.once('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': npm may exit before the stack's own process has written its last lines to the
+  // shared pipe; 'close' comes once every process of the group has closed it.
+  const exited = new Promise<Exit>((resolve) => child?.once('close', (code, signal) => resolve({ code, signal })));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no banner within 60 s:\n${out}`)), 60_000);
     const check = () => {
