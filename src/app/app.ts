@@ -9,7 +9,7 @@ import type { StopSignal } from '../domain/shared/stop-signal.js';
 import { ApiKeyGuard } from '../adapters/http/api-key.guard.js';
 import { healthRoutes } from '../adapters/http/health.routes.js';
 import { toHttpError } from '../adapters/http/http-error.mapper.js';
-import { HTTP_SCHEMAS } from '../adapters/http/http.schemas.js';
+import { HTTP_SCHEMAS } from '../adapters/http/components.js';
 import {
   assertJsonDepth,
   assertUtf8ContentType,

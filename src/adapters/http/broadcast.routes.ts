@@ -1,9 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { BroadcastUseCase } from '../../domain/use-cases/broadcast.use-case.js';
 import type { RunIdempotentlyUseCase } from '../../domain/use-cases/run-idempotently.use-case.js';
-import { ErrorReply } from './http.schemas.js';
 import { idempotently } from './idempotency.js';
 import { BroadcastBody, BroadcastReply, IdempotencyHeaders } from './parity.schemas.js';
+import { routeResponses } from './route-responses.js';
+
+/** Exactly the statuses it can answer (no path parameter, so no 414; an Idempotency-Key: 409, 422). */
+const BROADCAST_ERRORS = [400, 401, 409, 413, 415, 422, 429, 503];
 
 export interface BroadcastRoutesOptions {
   broadcast: BroadcastUseCase;
@@ -16,12 +19,13 @@ export const broadcastRoutes: FastifyPluginAsyncTypebox<BroadcastRoutesOptions> 
     '/broadcast',
     {
       schema: {
+        operationId: 'broadcast',
         tags: ['broadcast'],
         summary: 'Send a message to every live connection (of one API and stage, or of every known one)',
         security: [{ apiKey: [] }],
         headers: IdempotencyHeaders,
         body: BroadcastBody,
-        response: { 200: BroadcastReply, 400: ErrorReply, 401: ErrorReply, 409: ErrorReply, 413: ErrorReply, 422: ErrorReply, 503: ErrorReply },
+        response: routeResponses({ status: 200, schema: BroadcastReply, description: 'The fan-out report (also when some sockets failed).' }, BROADCAST_ERRORS),
       },
     },
     async (request, reply) => {

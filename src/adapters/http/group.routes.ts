@@ -6,7 +6,6 @@ import type {
 } from '../../domain/use-cases/group-membership.use-cases.js';
 import type { RunIdempotentlyUseCase } from '../../domain/use-cases/run-idempotently.use-case.js';
 import type { SendToGroupUseCase } from '../../domain/use-cases/send-to-group.use-case.js';
-import { ErrorReply } from './http.schemas.js';
 import { idempotently } from './idempotency.js';
 import {
   GroupMessageBody,
@@ -17,6 +16,7 @@ import {
   GroupUsersReply,
   IdempotencyHeaders,
 } from './parity.schemas.js';
+import { routeResponses } from './route-responses.js';
 
 export interface GroupRoutesOptions {
   addUserToGroup: AddUserToGroupUseCase;
@@ -26,7 +26,14 @@ export interface GroupRoutesOptions {
   runIdempotently: RunIdempotentlyUseCase;
 }
 
-const errors = { 400: ErrorReply, 401: ErrorReply, 503: ErrorReply };
+/**
+ * Exactly the statuses each route can answer: every route has path parameters (414) and the API key check
+ * and rate limit (401, 429); a PUT, DELETE or POST may carry a body (413, 415); an Idempotency-Key may be in
+ * use (409) or reused (422).
+ */
+const MEMBERSHIP_ERRORS = [400, 401, 413, 414, 415, 429, 503];
+const LIST_ERRORS = [400, 401, 414, 429, 503];
+const MESSAGE_ERRORS = [400, 401, 409, 413, 414, 415, 422, 429, 503];
 
 /** Group membership (users) and group messages. */
 export const groupRoutes: FastifyPluginAsyncTypebox<GroupRoutesOptions> = async (app, uc) => {
@@ -34,11 +41,12 @@ export const groupRoutes: FastifyPluginAsyncTypebox<GroupRoutesOptions> = async 
     '/groups/:group/users/:userId',
     {
       schema: {
+        operationId: 'addUserToGroup',
         tags: ['groups'],
         summary: 'Add a user to a group: all her sockets, now and later, get the group messages',
         security: [{ apiKey: [] }],
         params: GroupUserParams,
-        response: { 204: { type: 'null', description: 'Member (also when she already was).' }, ...errors },
+        response: routeResponses({ status: 204, description: 'Member (also when she already was); no body.' }, MEMBERSHIP_ERRORS),
       },
     },
     async (request, reply) => {
@@ -51,11 +59,12 @@ export const groupRoutes: FastifyPluginAsyncTypebox<GroupRoutesOptions> = async 
     '/groups/:group/users/:userId',
     {
       schema: {
+        operationId: 'removeUserFromGroup',
         tags: ['groups'],
         summary: 'Remove a user from a group',
         security: [{ apiKey: [] }],
         params: GroupUserParams,
-        response: { 204: { type: 'null', description: 'Not a member (also when she was not).' }, ...errors },
+        response: routeResponses({ status: 204, description: 'Not a member (also when she was not); no body.' }, MEMBERSHIP_ERRORS),
       },
     },
     async (request, reply) => {
@@ -68,12 +77,13 @@ export const groupRoutes: FastifyPluginAsyncTypebox<GroupRoutesOptions> = async 
     '/groups/:group/users',
     {
       schema: {
+        operationId: 'listGroupUsers',
         tags: ['groups'],
         summary: 'List the user members of a group, one page at a time (ordered by user id)',
         security: [{ apiKey: [] }],
         params: GroupParams,
         querystring: GroupUsersQuery,
-        response: { 200: GroupUsersReply, ...errors },
+        response: routeResponses({ status: 200, schema: GroupUsersReply, description: 'One page of members; `cursor` leads to the next.' }, LIST_ERRORS),
       },
     },
     async (request) => {
@@ -90,13 +100,14 @@ export const groupRoutes: FastifyPluginAsyncTypebox<GroupRoutesOptions> = async 
     '/groups/:group/messages',
     {
       schema: {
+        operationId: 'sendToGroup',
         tags: ['groups'],
         summary: "Send a message to every live socket of the group's users and to every socket that joined it",
         security: [{ apiKey: [] }],
         params: GroupParams,
         headers: IdempotencyHeaders,
         body: GroupMessageBody,
-        response: { 200: GroupMessageReply, 409: ErrorReply, 413: ErrorReply, 422: ErrorReply, ...errors },
+        response: routeResponses({ status: 200, schema: GroupMessageReply, description: 'The fan-out report (also when some sockets failed).' }, MESSAGE_ERRORS),
       },
     },
     async (request, reply) =>

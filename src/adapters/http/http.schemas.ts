@@ -11,25 +11,14 @@ export const UserId = Type.String({
   examples: ['alice'],
 });
 
-export const NotifyBody = Type.Object(
-  {
-    userId: UserId,
-    message: Type.Union(
-      [
-        Type.String({ minLength: 1, description: 'Sent to the sockets as-is.' }),
-        Type.Object({}, { additionalProperties: true, description: 'Sent to the sockets as JSON.' }),
-      ],
-      { description: 'At most 131,072 bytes once encoded (API Gateway limit).' },
-    ),
-  },
-  {
-    $id: 'NotifyRequest',
-    additionalProperties: false,
-    description: 'Who to notify and what to send.',
-    examples: [{ userId: 'alice', message: { hello: 'world' } }],
-  },
+/** What `POST /notify`, the group, broadcast and one-connection routes send. */
+export const Message = Type.Union(
+  [
+    Type.String({ minLength: 1, description: 'Sent to the sockets as-is.' }),
+    Type.Object({}, { additionalProperties: true, description: 'Sent to the sockets as JSON.' }),
+  ],
+  { description: 'At most 131,072 bytes once encoded (API Gateway limit).' },
 );
-export type NotifyBody = Static<typeof NotifyBody>;
 
 export const DeliveryStatus = Type.Union([Type.Literal('delivered'), Type.Literal('gone'), Type.Literal('failed')]);
 
@@ -123,6 +112,3 @@ export const StatusReply = Type.Object(
   { status: Type.String() },
   { $id: 'StatusReply', description: 'The service state.', examples: [{ status: 'ok' }] },
 );
-
-/** The component schemas the app registers (`app.addSchema`); routes refer to them by `$id`. */
-export const HTTP_SCHEMAS = [NotifyBody, NotifyReply, ConnectionsReply, ErrorReply, StatusReply] as const;

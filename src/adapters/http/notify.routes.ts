@@ -1,4 +1,3 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { DeliveryReport, NotifyUserUseCase } from '../../domain/use-cases/notify-user.use-case.js';
 import type { ListConnectionsUseCase } from '../../domain/use-cases/list-connections.use-case.js';
@@ -6,9 +5,9 @@ import { ValidationError } from '../../domain/errors/domain.error.js';
 import type { NotifyUsersReport, NotifyUsersUseCase } from '../../domain/use-cases/notify-users.use-case.js';
 import type { RunIdempotentlyUseCase } from '../../domain/use-cases/run-idempotently.use-case.js';
 import { idempotently } from './idempotency.js';
-import { IdempotencyHeaders, NotifyRequestBody, NotifyUsersReply } from './parity.schemas.js';
+import { IdempotencyHeaders, NotifyRequestBody, NotifyResult } from './parity.schemas.js';
 import type { StopSignal } from '../../domain/shared/stop-signal.js';
-import { ConnectionsReply, NotifyReply, UserParams } from './http.schemas.js';
+import { ConnectionsReply, UserParams } from './http.schemas.js';
 import { routeResponses } from './route-responses.js';
 
 export interface NotifyRoutesOptions {
@@ -21,8 +20,11 @@ export interface NotifyRoutesOptions {
   shutdown?: StopSignal;
 }
 
-/** Exactly the statuses each route can answer (a GET has no body, so no 413 or 415). */
-const NOTIFY_ERRORS = [400, 401, 413, 415, 429, 503];
+/**
+ * Exactly the statuses each route can answer (a GET has no body, so no 413 or 415; only POST /notify takes an
+ * Idempotency-Key: 409 in use, 422 reused).
+ */
+const NOTIFY_ERRORS = [400, 401, 409, 413, 415, 422, 429, 503];
 const LIST_ERRORS = [400, 401, 414, 429, 503];
 
 /** `POST /notify` and `GET /users/:userId/connections`: one use case each, errors mapped by the app's handler. */
@@ -38,8 +40,11 @@ export const notifyRoutes: FastifyPluginAsyncTypebox<NotifyRoutesOptions> = asyn
         security: [{ apiKey: [] }],
         headers: IdempotencyHeaders,
         body: NotifyRequestBody,
-        // One user (`userId`) or several (`userIds`): two report shapes.
-        response: { ...routeResponses({ status: 200, schema: NotifyReply, description: 'Delivery report (also when some connections failed).' }, [...NOTIFY_ERRORS, 409, 422]), 200: Type.Union([Type.Ref('NotifyReply'), NotifyUsersReply], { description: 'One user: her delivery report; `userIds`: the totals and each user\'s report.' }) },
+        // One user (`userId`) or several (`userIds`): two report shapes (`NotifyResult`).
+        response: routeResponses(
+          { status: 200, schema: NotifyResult, description: 'Delivery report (also when some connections failed): one user, or the totals and each user.' },
+          NOTIFY_ERRORS,
+        ),
       },
     },
     async (request, reply) => {

@@ -1,10 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_AUDIENCE_IDS } from '../../domain/model/audience.js';
-import { NotifyBody, NotifyReply, UserId } from './http.schemas.js';
+import { Message, NotifyReply, UserId } from './http.schemas.js';
 
-/** Request and reply schemas of the group, broadcast, one-connection and close routes (with OpenAPI examples). */
-
-const Message = NotifyBody.properties.message;
+/**
+ * Request and reply schemas of the group, broadcast, one-connection and close routes (with OpenAPI examples).
+ * Bodies and replies are component schemas: each has a `$id` and is registered through `HTTP_SCHEMAS`.
+ */
 
 export const ExcludeConnectionIds = Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
   maxItems: MAX_AUDIENCE_IDS,
@@ -41,7 +42,12 @@ export const NotifyRequestBody = Type.Object(
     message: Message,
     excludeConnectionIds: Type.Optional(ExcludeConnectionIds),
   },
-  { additionalProperties: false, examples: [{ userIds: ['alice', 'bob'], message: { text: 'hello' } }] },
+  {
+    $id: 'NotifyRequest',
+    additionalProperties: false,
+    description: 'Who to notify (`userId`, or `userIds`: 1–100 users) and what to send.',
+    examples: [{ userId: 'alice', message: { hello: 'world' } }],
+  },
 );
 export type NotifyRequestBody = Static<typeof NotifyRequestBody>;
 
@@ -52,11 +58,39 @@ const Counts = {
 };
 
 export const NotifyUsersReply = Type.Object(
-  { ...Counts, excluded: Type.Integer(), users: Type.Array(NotifyReply) },
+  {
+    ...Counts,
+    excluded: Type.Integer({ description: 'Sockets skipped because excludeConnectionIds named them.' }),
+    users: Type.Array(Type.Ref('NotifyReply'), { description: "Each user's delivery report." }),
+  },
   { description: 'With `userIds`: the totals, and each user\'s report.' },
 );
 
-export const MessageBody = Type.Object({ message: Message }, { additionalProperties: false, examples: [{ message: { text: 'hi' } }] });
+/** `POST /notify` answers one of two report shapes: `userId` → one user's report, `userIds` → the totals and each user's. */
+export const NotifyResult = Type.Union(
+  [Type.Object(NotifyReply.properties, { description: "With `userId`: the user's delivery report." }), NotifyUsersReply],
+  {
+    $id: 'NotifyResult',
+    description: "One user (`userId`): her delivery report; several (`userIds`): the totals and each user's report.",
+    examples: [
+      {
+        delivered: 2,
+        gone: 0,
+        failed: 0,
+        excluded: 0,
+        users: [
+          { userId: 'alice', delivered: 1, gone: 0, failed: 0, connections: [{ connectionId: 'L0SM9cOFvHcCIhw=', status: 'delivered', attempts: 1 }] },
+          { userId: 'bob', delivered: 1, gone: 0, failed: 0, connections: [{ connectionId: 'L0SMgdTbvHcCIqA=', status: 'delivered', attempts: 1 }] },
+        ],
+      },
+    ],
+  },
+);
+
+export const MessageBody = Type.Object(
+  { message: Message },
+  { $id: 'MessageRequest', additionalProperties: false, description: 'What to send to the connection.', examples: [{ message: { text: 'hi' } }] },
+);
 export type MessageBody = Static<typeof MessageBody>;
 
 export const ConnectionDeliveryReply = Type.Object(
@@ -66,7 +100,11 @@ export const ConnectionDeliveryReply = Type.Object(
     attempts: Type.Integer(),
     error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
   },
-  { examples: [{ connectionId: 'L0SM9cOFvHcCIhw=', status: 'delivered', attempts: 1 }] },
+  {
+    $id: 'ConnectionDeliveryReply',
+    description: 'What became of the message sent to the connection.',
+    examples: [{ connectionId: 'L0SM9cOFvHcCIhw=', status: 'delivered', attempts: 1 }],
+  },
 );
 
 export const ConnectionParams = Type.Object({ connectionId: ConnectionId });
@@ -80,7 +118,11 @@ export const CloseUserReply = Type.Object(
     failed: Type.Integer({ description: 'Sockets the management API would not close; see failures.' }),
     failures: Type.Array(Type.Object({ connectionId: Type.String(), message: Type.String() })),
   },
-  { examples: [{ userId: 'alice', closed: 2, gone: 0, failed: 0, failures: [] }] },
+  {
+    $id: 'CloseUserReply',
+    description: "What became of each of the user's connections.",
+    examples: [{ userId: 'alice', closed: 2, gone: 0, failed: 0, failures: [] }],
+  },
 );
 
 export const GroupParams = Type.Object({ group: GroupName });
@@ -103,12 +145,17 @@ export const GroupUsersReply = Type.Object(
     users: Type.Array(Type.String()),
     cursor: Type.Optional(Type.String({ description: 'Pass it back as ?cursor= for the next page; absent on the last page.' })),
   },
-  { examples: [{ group: 'room:42', users: ['alice', 'bob'], cursor: 'eyJwayI6…' }] },
+  { $id: 'GroupUsersReply', description: 'One page of the user members of the group.', examples: [{ group: 'room:42', users: ['alice', 'bob'], cursor: 'eyJwayI6…' }] },
 );
 
 export const GroupMessageBody = Type.Object(
   { message: Message, excludeConnectionIds: Type.Optional(ExcludeConnectionIds) },
-  { additionalProperties: false, examples: [{ message: { text: 'hello room' }, excludeConnectionIds: ['L0SM9cOFvHcCIhw='] }] },
+  {
+    $id: 'GroupMessageRequest',
+    additionalProperties: false,
+    description: 'What to send to the group, and which sockets to skip.',
+    examples: [{ message: { text: 'hello room' }, excludeConnectionIds: ['L0SM9cOFvHcCIhw='] }],
+  },
 );
 export type GroupMessageBody = Static<typeof GroupMessageBody>;
 
@@ -119,7 +166,12 @@ export const BroadcastBody = Type.Object(
     stage: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Only this stage (all when absent).', examples: ['prod'] })),
     excludeConnectionIds: Type.Optional(ExcludeConnectionIds),
   },
-  { additionalProperties: false, examples: [{ message: 'maintenance at 22:00 UTC', stage: 'prod' }] },
+  {
+    $id: 'BroadcastRequest',
+    additionalProperties: false,
+    description: 'What to send to every live connection, optionally of one API and stage only.',
+    examples: [{ message: 'maintenance at 22:00 UTC', stage: 'prod' }],
+  },
 );
 export type BroadcastBody = Static<typeof BroadcastBody>;
 
@@ -134,10 +186,18 @@ const FanOutFields = {
 
 export const GroupMessageReply = Type.Object(
   { group: Type.String(), ...FanOutFields },
-  { examples: [{ group: 'room:42', delivered: 3, gone: 1, failed: 0, excluded: 1, failures: [], failuresTruncated: false }] },
+  {
+    $id: 'GroupMessageReply',
+    description: "The fan-out report of a group message: totals and the first failures.",
+    examples: [{ group: 'room:42', delivered: 3, gone: 1, failed: 0, excluded: 1, failures: [], failuresTruncated: false }],
+  },
 );
 
 export const BroadcastReply = Type.Object(
   { stages: Type.Array(Type.String({ description: '`apiId/stage`' })), ...FanOutFields },
-  { examples: [{ stages: ['a1b2c3d4e5/prod'], delivered: 1000, gone: 2, failed: 0, excluded: 0, failures: [], failuresTruncated: false }] },
+  {
+    $id: 'BroadcastReply',
+    description: 'The fan-out report of a broadcast: the stages reached, totals and the first failures.',
+    examples: [{ stages: ['a1b2c3d4e5/prod'], delivered: 1000, gone: 2, failed: 0, excluded: 0, failures: [], failuresTruncated: false }],
+  },
 );

@@ -20,23 +20,46 @@ export const ERROR_RESPONSES: Record<number, string> = {
 
 export interface SuccessResponse {
   status: number;
-  /** A component schema (with `$id`) registered by the app (`HTTP_SCHEMAS`). */
-  schema: TSchema;
+  /**
+   * A component schema (with `$id`) registered by the app (`HTTP_SCHEMAS`); none for an answer without a
+   * body (204, or HEAD).
+   */
+  schema?: TSchema;
   description: string;
+}
+
+export interface RouteResponsesOptions {
+  /** A HEAD route: no answer has a body, each status is only described. */
+  withoutBody?: boolean;
+  /** What a status means on this route when it differs from `ERROR_RESPONSES` (e.g. HEAD 404: offline). */
+  descriptions?: Record<number, string>;
 }
 
 /**
  * A route's `response` map: its success answer and exactly the error statuses it can answer, each described
  * and pointing at the shared `ErrorReply` component.
  */
-export function routeResponses(success: SuccessResponse, errorStatuses: readonly number[]): Record<number, TSchema> {
-  const id = success.schema.$id;
-  if (id === undefined) throw new Error('a success schema must have a $id and be registered with app.addSchema');
-  const responses: Record<number, TSchema> = { [success.status]: Type.Ref(id, { description: success.description }) };
+export function routeResponses(
+  success: SuccessResponse,
+  errorStatuses: readonly number[],
+  options: RouteResponsesOptions = {},
+): Record<number, TSchema> {
+  const responses: Record<number, TSchema> = { [success.status]: successResponse(success, options) };
   for (const status of errorStatuses) {
-    const description = ERROR_RESPONSES[status];
+    const description = options.descriptions?.[status] ?? ERROR_RESPONSES[status];
     if (description === undefined) throw new Error(`no description for HTTP ${status}: add it to ERROR_RESPONSES`);
-    responses[status] = Type.Ref('ErrorReply', { description });
+    responses[status] = options.withoutBody ? Type.Null({ description }) : Type.Ref('ErrorReply', { description });
   }
   return responses;
+}
+
+function successResponse(success: SuccessResponse, options: RouteResponsesOptions): TSchema {
+  if (success.schema === undefined) {
+    if (options.withoutBody || success.status === 204) return Type.Null({ description: success.description });
+    throw new Error(`HTTP ${success.status} needs a schema: only 204 and HEAD answers have no body`);
+  }
+  if (options.withoutBody) throw new Error('a HEAD answer has no body: give no schema');
+  const id = success.schema.$id;
+  if (id === undefined) throw new Error('a success schema must have a $id and be registered with app.addSchema');
+  return Type.Ref(id, { description: success.description });
 }
