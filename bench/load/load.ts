@@ -213,7 +213,7 @@ async function main(): Promise<void> {
   await Promise.all([...clients].map(close));
   let remaining = 0;
   let unanswered = 0;
-  for (let attempt = 0; attempt < 20; attempt += 1) {
+  for (let attempt = 0; attempt < 120; attempt += 1) {
     remaining = 0;
     unanswered = 0;
     for (let u = 0; u < USERS; u += 1) {
@@ -223,6 +223,7 @@ async function main(): Promise<void> {
       else unanswered += 1;
     }
     if (remaining === 0 && unanswered === 0) break;
+    if (attempt % 10 === 0) console.log(`load: ${remaining} records still listed, ${unanswered} users unanswered`);
     await sleep(500);
   }
 
