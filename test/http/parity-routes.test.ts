@@ -126,6 +126,29 @@ describe('parity routes (app.inject, in-memory storage)', () => {
     expect(claimed.join()).not.toContain(auth.authorization.slice(7));
   });
 
+  it('should replay an answer too large to store whole as its summary, with Idempotent-Replay-Summary: true', async () => {
+    class OnlySummaries extends InMemoryIdempotencyStore {
+      override complete(key: string, response: string, options?: { summary?: boolean }) {
+        return options?.summary ? super.complete(key, response, options) : Promise.resolve('too_large' as const);
+      }
+    }
+    const f = await restFixture({ idempotencyStore: new OnlySummaries() });
+    await f.connect('c1', 'alice');
+    await f.connect('c2', 'alice');
+    f.messenger.script('c2', { status: 'forbidden', message: 'Forbidden' });
+    const send = () => f.app.inject({ method: 'POST', url: '/notify', headers: { ...auth, 'idempotency-key': 'big-1' }, payload: { userId: 'alice', message: 'x' } });
+
+    const first = await send();
+    const replay = await send();
+
+    expect(first.json().connections).toHaveLength(2);
+    expect(first.headers['idempotent-replay-summary']).toBeUndefined();
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.headers['idempotent-replay-summary']).toBe('true');
+    expect(replay.json()).toMatchObject({ userId: 'alice', delivered: 1, failed: 1, connections: [{ connectionId: 'c2', status: 'failed' }] });
+    expect(replay.json().connections).toHaveLength(1);
+  });
+
   it('should document every parity route with examples in the OpenAPI document', async () => {
     const f = await restFixture();
     const doc = (await f.app.inject({ method: 'GET', url: '/openapi.json' })).json();

@@ -26,7 +26,9 @@ export const IdempotencyHeaders = Type.Object({
     Type.String({
       minLength: 1,
       maxLength: 255,
-      description: 'Send the same key to retry safely: within 24 h the first answer comes back (Idempotent-Replayed: true) and nothing is sent again.',
+      description:
+        'Send the same key to retry safely: within 24 h the first answer comes back (Idempotent-Replayed: true) and nothing is sent again. ' +
+        'Keys are scoped by API key. An answer too large to keep whole comes back as its totals and at most 100 failures (Idempotent-Replay-Summary: true).',
       examples: ['5f0c6f8e-8a37-4c1e-9a55-3f1d1c7e2b10'],
     }),
   ),
