@@ -149,6 +149,18 @@ describe('parity routes (app.inject, in-memory storage)', () => {
     expect(replay.json().connections).toHaveLength(1);
   });
 
+  it('should say in the single-user /notify answer how many sockets were excluded', async () => {
+    const f = await restFixture();
+    await f.connect('c1', 'alice');
+    await f.connect('c2', 'alice');
+    const excluding = await f.app.inject({ method: 'POST', url: '/notify', headers: auth, payload: { userId: 'alice', message: 'x', excludeConnectionIds: ['c2'] } });
+    expect(excluding.statusCode).toBe(200);
+    expect(excluding.json()).toMatchObject({ userId: 'alice', delivered: 1, excluded: 1 });
+    expect(f.messenger.posts.map((p) => p.connectionId)).toEqual(['c1']);
+    const doc = (await f.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(doc.components.schemas.NotifyReply.properties.excluded).toMatchObject({ type: 'integer' });
+  });
+
   it('should document every parity route with examples in the OpenAPI document', async () => {
     const f = await restFixture();
     const doc = (await f.app.inject({ method: 'GET', url: '/openapi.json' })).json();
