@@ -3,7 +3,7 @@
  * the status and the response time), the path without the query string, which may carry an API key or a
  * token (`?api_key=…`, `?token=…`) that must never reach a log.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
 /** Only the path of a request URL. */
 export function pathOnly(url: unknown): string | undefined {
@@ -24,11 +24,18 @@ export function serializeRequest(req: LoggedRequest): Record<string, unknown> {
 }
 
 /**
- * Fastify's `onResponse` hook of the one request line: `{req, res: {statusCode}, responseTime}` at info, through
- * the request's logger (so with its `reqId`). Fastify's own request logging (`disableRequestLogging: false`)
- * writes two lines per request, `incoming request` and `request completed`; one carries the same facts.
+ * Fastify's request lines, one per request once it is answered: `request completed` (or `request errored`) with
+ * `{req, res: {statusCode}, responseTime}`, through the request's logger (so with its `reqId`). Fastify's default
+ * writes two lines per request (`incoming request`, then `request completed`); one carries the same facts at
+ * half the cost.
  */
-export function logAnsweredRequest(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
-  request.log.info({ req: serializeRequest(request), res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request completed');
-  done();
+export class OneLinePerRequestLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return;
+    const fields = { req: serializeRequest(request), res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime };
+    if (error) reply.log.error({ ...fields, err: error }, 'request errored');
+    else reply.log.info(fields, 'request completed');
+  }
 }
