@@ -18,7 +18,7 @@ import {
 } from '../adapters/http/edge-errors.js';
 import { SECURITY_HEADERS, securityHeadersFor } from '../adapters/http/security-headers.js';
 import rateLimit from '@fastify/rate-limit';
-import { serializeRequest } from '../adapters/http/request-log.js';
+import { OneLinePerRequestLog, serializeRequest } from '../adapters/http/request-log.js';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, rateLimitOptions } from '../adapters/http/rate-limit.js';
 import { notifyRoutes } from '../adapters/http/notify.routes.js';
 import { broadcastRoutes } from '../adapters/http/broadcast.routes.js';
@@ -68,7 +68,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // the routes and their API key check: without a valid key they answer 401, so nothing is learnt unauthenticated.
     frameworkErrors: createFrameworkErrorHandler((authorization) => guard.allows(authorization)),
     ...(options.logger
-      ? { loggerInstance: options.logger.child({}, { serializers: { req: serializeRequest } }) }
+      ? { loggerInstance: options.logger.child({}, { serializers: { req: serializeRequest } }), logController: new OneLinePerRequestLog() }
       : { logger: false }),
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     requestIdHeader: 'x-request-id',
