@@ -13,6 +13,7 @@ import {
   GROUP_PREFIX,
   IDEMPOTENCY_PREFIX,
   ENDPOINT_PARTITION,
+  MESSAGE_LOG_PREFIX,
   HEALTH_CHECK_KEY,
   USER_PREFIX,
 } from '../src/adapters/dynamodb/dynamodb-table.js';
@@ -50,6 +51,7 @@ export const DATA_ACCESS: readonly DataGrant[] = [
   { role: 'task', action: 'dynamodb:PutItem', why: 'group members (PUT /groups/:g/users/:u) and Idempotency-Key claims (conditional put)' },
   { role: 'task', action: 'dynamodb:UpdateItem', why: 'an Idempotency-Key stores the answer of its request' },
   { role: 'task', action: 'execute-api:ManageConnections:DELETE', why: 'DELETE /connections/:id and DELETE /users/:u/connections close sockets' },
+  { role: 'connect', action: 'dynamodb:UpdateItem', why: 'a socketpost.v1 socket marks its user recovering (DynamoDbMessageLog.markRecovering)' },
 ];
 
 /** An index a role may Query, and the index partition keys it may read there (`dynamodb:LeadingKeys`). */
@@ -77,7 +79,8 @@ export const INDEXES: Readonly<Record<AccessRole, readonly IndexGrant[]>> = {
  */
 export const LEADING_KEYS: Readonly<Record<AccessRole, readonly string[]>> = {
   authorizer: [],
-  connect: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, ENDPOINT_PARTITION],
+  // MSGLOG#: the recovering mark of a socketpost.v1 user, on her message log's counter item.
+  connect: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, ENDPOINT_PARTITION, `${MESSAGE_LOG_PREFIX}*`],
   disconnect: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, `${GROUP_PREFIX}*`],
   default: [`${CONNECTION_PREFIX}*`, `${GROUP_PREFIX}*`],
   // ENDPOINT: a broadcast lists the registered stages (DynamoDbEndpointRegistry.list).

@@ -29,6 +29,8 @@ export interface CoreConfig {
   connectGraceMs: number;
   /** `MESSENGER`: `signed-http` (default, several times less CPU per post) or `sdk` (the reference). */
   messenger: MessengerKind;
+  /** How long a user's messages are kept for `socketpost.v1` clients to resume (`RECOVERY_WINDOW_SECONDS`). */
+  recoveryWindowSeconds: number;
 }
 
 export interface JwtConfig {
@@ -163,6 +165,7 @@ function readCore(r: EnvReader): CoreConfig {
     notifyDeadlineMs: r.int('NOTIFY_DEADLINE_MS', 10_000, 100, 300_000),
     connectGraceMs: r.int('CONNECT_GRACE_MS', 3_000, 0, 60_000),
     messenger: r.oneOf<MessengerKind>('MESSENGER', ['signed-http', 'sdk'], 'signed-http'),
+    recoveryWindowSeconds: r.int('RECOVERY_WINDOW_SECONDS', 120, 1, 3_600),
   };
 }
 

@@ -24,6 +24,8 @@ import { ENDPOINT_REGISTRY, type EndpointRegistry } from '../ports/endpoint.regi
 import { GROUP_REPOSITORY } from '../ports/group.repository.js';
 import { SocketGroupUseCase } from '../domain/use-cases/socket-group.use-case.js';
 import { LOGGER, type Logger } from '../ports/logger.js';
+import { MESSAGE_LOG, type MessageLog } from '../ports/message.log.js';
+import { registerMessageLog } from './recovery.container.js';
 import type { CoreConfig } from './config.js';
 import { registerParity, type ParityOverrides } from './parity.container.js';
 import { CORE_CONFIG, DYNAMODB_DOCUMENT_CLIENT } from './tokens.js';
@@ -37,6 +39,7 @@ export interface ContainerOverrides extends ParityOverrides {
   logger?: Logger;
   /** Jitter source for retries. */
   random?: () => number;
+  messageLog?: MessageLog;
   /** Static AWS credentials for the SDK clients (the local stack); the default provider chain otherwise. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
@@ -93,13 +96,18 @@ export function createContainer(config: CoreConfig, overrides: ContainerOverride
   );
 
   c.register(RegisterEndpointUseCase, once((d) => new RegisterEndpointUseCase(d.resolve(ENDPOINT_REGISTRY), config.region)));
+  registerMessageLog(c, config, overrides.messageLog);
   c.register(
     RecordConnectionUseCase,
     once(
       (d) =>
-        new RecordConnectionUseCase(d.resolve(CONNECTION_REPOSITORY), d.resolve(RegisterEndpointUseCase), d.resolve(CLOCK), {
-          ttlGraceSeconds: config.connectionTtlGraceSeconds,
-        }),
+        new RecordConnectionUseCase(
+          d.resolve(CONNECTION_REPOSITORY),
+          d.resolve(RegisterEndpointUseCase),
+          d.resolve(CLOCK),
+          { ttlGraceSeconds: config.connectionTtlGraceSeconds, recoveryWindowSeconds: config.recoveryWindowSeconds },
+          d.resolve<MessageLog>(MESSAGE_LOG),
+        ),
     ),
   );
   registerParity(c, config, overrides);
