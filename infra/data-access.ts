@@ -52,6 +52,7 @@ export const DATA_ACCESS: readonly DataGrant[] = [
   { role: 'task', action: 'dynamodb:UpdateItem', why: 'an Idempotency-Key stores the answer of its request' },
   { role: 'task', action: 'execute-api:ManageConnections:DELETE', why: 'DELETE /connections/:id and DELETE /users/:u/connections close sockets' },
   { role: 'connect', action: 'dynamodb:UpdateItem', why: 'a socketpost.v1 socket marks its user recovering (DynamoDbMessageLog.markRecovering)' },
+  { role: 'default', action: 'dynamodb:Query', why: "resume reads the user's logged messages after a seq (DynamoDbMessageLog.readAfter)" },
 ];
 
 /** An index a role may Query, and the index partition keys it may read there (`dynamodb:LeadingKeys`). */
@@ -82,7 +83,8 @@ export const LEADING_KEYS: Readonly<Record<AccessRole, readonly string[]>> = {
   // MSGLOG#: the recovering mark of a socketpost.v1 user, on her message log's counter item.
   connect: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, ENDPOINT_PARTITION, `${MESSAGE_LOG_PREFIX}*`],
   disconnect: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, `${GROUP_PREFIX}*`],
-  default: [`${CONNECTION_PREFIX}*`, `${GROUP_PREFIX}*`],
+  // MSGLOG#: resume reads the user's message log (its counter and messages).
+  default: [`${CONNECTION_PREFIX}*`, `${GROUP_PREFIX}*`, `${MESSAGE_LOG_PREFIX}*`],
   // ENDPOINT: a broadcast lists the registered stages (DynamoDbEndpointRegistry.list).
   task: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, ENDPOINT_PARTITION, HEALTH_CHECK_KEY.pk, `${GROUP_PREFIX}*`, `${IDEMPOTENCY_PREFIX}*`],
 };

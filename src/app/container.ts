@@ -7,6 +7,7 @@ import { RecordConnectionUseCase } from '../domain/use-cases/record-connection.u
 import { RegisterEndpointUseCase } from '../domain/use-cases/register-endpoint.use-case.js';
 import { RemoveConnectionUseCase } from '../domain/use-cases/remove-connection.use-case.js';
 import { AnswerClientMessageUseCase } from '../domain/use-cases/answer-client-message.use-case.js';
+import { ResumeMessagesUseCase } from '../domain/use-cases/resume-messages.use-case.js';
 import { ApiGatewayConnectionMessenger } from '../adapters/api-gateway/api-gateway-connection.messenger.js';
 import { PacedConnectionMessenger } from '../adapters/api-gateway/paced-connection.messenger.js';
 import { SignedHttpConnectionMessenger } from '../adapters/api-gateway/signed-http-connection.messenger.js';
@@ -116,7 +117,10 @@ export function createContainer(config: CoreConfig, overrides: ContainerOverride
   c.register(CheckReadinessUseCase, once((d) => new CheckReadinessUseCase(d.resolve(CONNECTION_REPOSITORY))));
   c.register(
     AnswerClientMessageUseCase,
-    once((d) => new AnswerClientMessageUseCase(d.resolve(CONNECTION_MESSENGER), config.region, d.resolve(SocketGroupUseCase))),
+    once(
+      (d) =>
+        new AnswerClientMessageUseCase(d.resolve(CONNECTION_MESSENGER), config.region, d.resolve(SocketGroupUseCase), d.resolve(ResumeMessagesUseCase)),
+    ),
   );
   c.register(
     NotifyUserUseCase,

@@ -107,7 +107,13 @@ describe('data access per role (infra/data-access.ts) against the code', { timeo
     expect(used.task.actions).toEqual(
       expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:DeleteItem', 'execute-api:ManageConnections:POST']),
     );
-    expect(used.default.actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'execute-api:ManageConnections:POST']);
+    expect(used.default.actions).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'execute-api:ManageConnections:POST',
+    ]);
     expect(used.authorizer.actions).toEqual([]);
   });
 

@@ -90,8 +90,8 @@ export class DynamoDbMessageLog implements MessageLog {
       const { Items = [] } = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': `${MESSAGE_LOG_PREFIX}${userId}`, ':from': messageSk(since + 1), ':to': messageSk(LAST_SEQ) },
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+          ExpressionAttributeValues: { ':pk': `${MESSAGE_LOG_PREFIX}${userId}`, ':first': messageSk(since + 1), ':last': messageSk(LAST_SEQ) },
           ConsistentRead: true,
           Limit: options.limit,
         }),
