@@ -2,6 +2,7 @@ import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbMessageLog } from '../adapters/dynamodb/dynamodb-message.log.js';
 import { InMemoryMessageLog } from '../adapters/memory/in-memory-message.log.js';
+import { MessageRecovery } from '../domain/services/message-recovery.js';
 import { ResumeMessagesUseCase } from '../domain/use-cases/resume-messages.use-case.js';
 import { CLOCK } from '../ports/clock.js';
 import { CONNECTION_MESSENGER } from '../ports/connection.messenger.js';
@@ -29,4 +30,9 @@ export function registerMessageLog(c: DependencyContainer, config: CoreConfig, o
         }),
     ),
   });
+}
+
+/** What the shared send path numbers and logs messages with (the registered message log and clock). */
+export function messageRecovery(d: DependencyContainer, config: CoreConfig): MessageRecovery {
+  return new MessageRecovery(d.resolve<MessageLog>(MESSAGE_LOG), d.resolve(CLOCK), config.recoveryWindowSeconds);
 }

@@ -36,7 +36,7 @@ const CLOSE = encoder.encode('}');
  * MESSAGE_TOO_LARGE) an envelope over API Gateway's 128 KB payload limit.
  */
 export function encodeEnvelope(seq: number, data: Uint8Array, isJson: boolean): Uint8Array {
-  const value = isJson ? data : encoder.encode(JSON.stringify(decoder.decode(data)));
+  const value = envelopeValue(data, isJson);
   const head = encoder.encode(`{"seq":${seq},"data":`);
   const size = head.byteLength + value.byteLength + CLOSE.byteLength;
   if (size > MAX_MESSAGE_BYTES) throw new MessageTooLargeError(size, MAX_MESSAGE_BYTES, 'its {seq, data} envelope');
@@ -45,4 +45,21 @@ export function encodeEnvelope(seq: number, data: Uint8Array, isJson: boolean): 
   envelope.set(value, head.byteLength);
   envelope.set(CLOSE, head.byteLength + value.byteLength);
   return envelope;
+}
+
+/** The largest sequence number the logs give out (15 digits). */
+export const MAX_SEQ = 999_999_999_999_999;
+
+/**
+ * Refuses (413 MESSAGE_TOO_LARGE) a message whose envelope could exceed 128 KB, checked with the longest
+ * sequence number so that it is decided before the message is numbered and logged.
+ */
+export function assertEnvelopeFits(data: Uint8Array, isJson: boolean): void {
+  const size = encoder.encode(`{"seq":${MAX_SEQ},"data":}`).byteLength + envelopeValue(data, isJson).byteLength;
+  if (size > MAX_MESSAGE_BYTES) throw new MessageTooLargeError(size, MAX_MESSAGE_BYTES, 'its {seq, data} envelope');
+}
+
+/** `data` as the JSON value of the envelope's `data`: JSON as it is, a string message as a JSON string. */
+function envelopeValue(data: Uint8Array, isJson: boolean): Uint8Array {
+  return isJson ? data : encoder.encode(JSON.stringify(decoder.decode(data)));
 }
