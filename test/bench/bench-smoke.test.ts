@@ -11,7 +11,8 @@ import { runBench } from '../../bench/index.js';
 import { dynamoDbEndpoint } from '../support/dynamodb-local.js';
 
 const ROWS = [
-  'sign PostToConnection: aws4',
+  'sign PostToConnection: socketpost signer',
+  'sign PostToConnection: socketpost signer, vs aws4',
   'fan-out: notifyUser',
   'fan-out: notifyUser, vs naive',
   'REST: POST /notify',
