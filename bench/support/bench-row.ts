@@ -16,7 +16,8 @@ export function row(name: string, value: number, unit: string, baseline?: { name
     unit,
     baseline: baseline?.name ?? null,
     baselineValue: baseline ? round(baseline.value) : null,
-    ratio: baseline && baseline.value !== 0 ? round(value / baseline.value, 3) : null,
+    // From the rounded figures the row shows, so that ratio = value / baselineValue holds for the row as written.
+    ratio: baseline && round(baseline.value) !== 0 ? round(round(value) / round(baseline.value), 3) : null,
   };
 }
 
