@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger as Pino, type LoggerOptions } from 'pino';
 import type { LogFields, Logger } from '../../ports/logger.js';
+import { isNoFields, requestLogFields } from '../observability/request-context.js';
 
 export type PinoLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -113,7 +114,16 @@ export function pinoOptions(level: PinoLevel): LoggerOptions {
     // Secrets are removed from each line's fields and from the base bindings (PinoLogger.child: a child's) before they are written.
     formatters: { log: (fields) => redactSecrets(fields), bindings: (bindings) => redactSecrets(bindings) },
     serializers: { err: serializeError, error: serializeError },
+    // Every line written while a request runs carries its `requestId` (and `traceId`): the fields object is built
+    // once per request, and outside a request nothing is merged (no allocation per line).
+    mixin: requestLogFields,
+    mixinMergeStrategy: mergeRequestFields,
   };
+}
+
+/** The line's own fields win over the request's; pino's default strategy would write into the shared object. */
+function mergeRequestFields(fields: object, requestFields: object): object {
+  return isNoFields(requestFields) ? fields : { ...requestFields, ...fields };
 }
 
 /** The port's Logger over a pino instance. */
