@@ -77,13 +77,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // the routes and their API key check: without a valid key they answer 401, so nothing is learnt unauthenticated.
     frameworkErrors: createFrameworkErrorHandler((authorization) => guard.allows(authorization)),
     ...(options.logger
-      ? { loggerInstance: options.logger.child({}, { serializers: { req: serializeRequest } }), logController: new OneLinePerRequestLog() }
+      ? { loggerInstance: options.logger.child({}, { serializers: { req: serializeRequest } }) }
       : { logger: false }),
+    // One request line per request, once answered (request-log.ts); request lines label the id `requestId`.
+    logController: new OneLinePerRequestLog({ requestIdLogLabel: 'requestId' }),
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     // x-request-id honoured when sane, else generated; echoed and carried by every log line (correlation.ts).
     requestIdHeader: false,
     genReqId: requestIdOf,
-    requestIdLogLabel: 'requestId',
     childLoggerFactory: requestChildLogger,
     // A user id may be 128 characters, URL-encoded up to 3 times longer (the default 100 would answer 414).
     routerOptions: { maxParamLength: 1_024 },
