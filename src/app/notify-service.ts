@@ -23,12 +23,16 @@ export interface RunningNotifyService {
 /** At most this long (and a quarter of the shutdown timeout) is kept for stopped notifies to answer. */
 const SHUTDOWN_FLUSH_MS = 1_000;
 
-/** Builds the REST app on a container's use cases and listens. */
+/**
+ * Builds the REST app on a container's use cases and listens. `extend` registers more routes before it
+ * listens (the local stack adds its console there; the deployed service passes nothing).
+ */
 export async function startNotifyService(
   config: Pick<ServerConfig, 'host' | 'port' | 'apiKeys' | 'bodyLimitBytes' | 'shutdownTimeoutMs'> &
     Partial<Pick<ServerConfig, 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'rateLimitPerMinute'>>,
   container: DependencyContainer,
   logger?: FastifyBaseLogger,
+  extend?: (app: FastifyInstance) => Promise<void>,
 ): Promise<RunningNotifyService> {
   const shutdown = new StopController();
   const app = await buildApp({
@@ -46,6 +50,7 @@ export async function startNotifyService(
     rateLimitPerMinute: config.rateLimitPerMinute,
     ...(logger ? { logger } : {}),
   });
+  if (extend) await extend(app);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,0 +1,135 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { loadLocalStackConfig } from '../../src/local/local-stack.config.js';
+import { startLocalStack, type LocalStack } from '../../src/local/local-stack.js';
+import { dynamoDbEndpoint, freshTableName } from '../support/dynamodb-local.js';
+import { launchChromium } from '../support/chromium.js';
+
+const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+/** Generous: the machine is shared, and each step waits on the emulator, DynamoDB Local and the browser. */
+const STEP_MS = 15_000;
+
+let stack: LocalStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  // One browser for the file, started beside the stack. Without Chromium this fails, saying what to install.
+  const [started, launched] = await Promise.allSettled([
+    startLocalStack(
+      loadLocalStackConfig({
+        PORT: '0',
+        WS_PORT: '0',
+        STORAGE: 'dynamodb',
+        DYNAMODB_ENDPOINT: dynamoDbEndpoint(),
+        TABLE_NAME: freshTableName('console'),
+        LOG_LEVEL: 'silent',
+      }),
+    ),
+    launchChromium(),
+  ]);
+  if (started.status === 'fulfilled') stack = started.value;
+  if (launched.status === 'fulfilled') browser = launched.value;
+  for (const result of [launched, started]) if (result.status === 'rejected') throw result.reason;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function openConsole(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(STEP_MS);
+  await page.goto(`${stack.notify.url}/console`);
+  await page.locator('body[data-ready="true"]').waitFor();
+  return page;
+}
+
+/** Opens a socket from the page and waits until the console shows it open; returns its list item. */
+async function openSocket(page: Page, userId: string, stage = 'dev') {
+  await page.fill('#user-id', userId);
+  await page.selectOption('#stage', stage);
+  const before = await page.locator('#sockets li').count();
+  await page.click('#open-socket');
+  const item = page.locator('#sockets li').nth(before);
+  await expect.poll(() => item.locator('.state').textContent(), { timeout: STEP_MS }).toBe('open');
+  return item;
+}
+
+const messageRows = (page: Page, text: string) => page.locator('#messages tr.message', { hasText: text });
+
+describe('the live console in headless Chromium (local stack, DynamoDB Local, real sockets)', () => {
+  it('should open a socket, send a notify, and show the message with its time and the delivery report', async () => {
+    const page = await openConsole();
+    try {
+      await openSocket(page, 'console-alice');
+      await page.fill('#message', '{"hello":"from the console"}');
+      await page.fill('#notify-user', 'console-alice');
+      await page.click('#send-notify');
+
+      const row = messageRows(page, '{"hello":"from the console"}');
+      await row.waitFor();
+      expect(await row.locator('td').nth(1).textContent()).toBe('#1 console-alice @ dev');
+      expect(await row.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      await expect.poll(() => page.textContent('#report-status'), { timeout: STEP_MS }).toBe('200');
+      const report = JSON.parse((await page.textContent('#report')) ?? '{}') as Record<string, unknown>;
+      expect(report).toMatchObject({ userId: 'console-alice', delivered: 1, gone: 0, failed: 0 });
+      expect(await page.textContent('#status')).toBe('');
+
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'console-after-notify.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("should list a user's connections, close one and see it go, its socket shown closed", async () => {
+    const page = await openConsole();
+    try {
+      const first = await openSocket(page, 'console-bob', 'dev');
+      await openSocket(page, 'console-bob', 'prod');
+      await page.fill('#list-user', 'console-bob');
+      await page.click('#list-connections');
+      const rows = page.locator('#connections tr[data-connection-id]');
+      await expect.poll(() => rows.count(), { timeout: STEP_MS }).toBe(2);
+
+      const devRow = rows.filter({ hasText: 'dev' });
+      const closedId = await devRow.getAttribute('data-connection-id');
+      await devRow.locator('button.close-connection').click();
+
+      await expect.poll(() => rows.count(), { timeout: STEP_MS }).toBe(1);
+      expect(await rows.first().getAttribute('data-connection-id')).not.toBe(closedId);
+      await expect.poll(() => first.locator('.state').textContent(), { timeout: STEP_MS }).toMatch(/^closed/);
+      expect(stack.emulator.connections().some((c) => c.connectionId === closedId)).toBe(false);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('should deliver a group message to a socket that joined the group, and not to one that did not', async () => {
+    const page = await openConsole();
+    try {
+      const member = await openSocket(page, 'console-carol');
+      await openSocket(page, 'console-dave');
+      await member.locator('input.join-group').fill('room:console');
+      await member.locator('button.join').click();
+      await messageRows(page, '"joined"').waitFor();
+
+      await page.fill('#message', 'hello room');
+      await page.fill('#group-name', 'room:console');
+      await page.click('#send-group');
+
+      const rows = messageRows(page, 'hello room');
+      await rows.first().waitFor();
+      await expect.poll(() => page.textContent('#report-status'), { timeout: STEP_MS }).toBe('200');
+      const report = JSON.parse((await page.textContent('#report')) ?? '{}') as Record<string, unknown>;
+      expect(report).toMatchObject({ group: 'room:console', delivered: 1, failed: 0 });
+      expect(await rows.count()).toBe(1);
+      expect(await rows.first().locator('td').nth(1).textContent()).toBe('#1 console-carol @ dev');
+    } finally {
+      await page.close();
+    }
+  });
+});
