@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { loadLocalStackConfig } from '../../src/local/local-stack.config.js';
-import { startLocalStack, type LocalStack } from '../../src/local/local-stack.js';
+import { banner, startLocalStack, type LocalStack } from '../../src/local/local-stack.js';
 import { dynamoDbEndpoint, freshTableName } from '../support/dynamodb-local.js';
 import { launchChromium } from '../support/chromium.js';
 
@@ -42,7 +42,10 @@ afterAll(async () => {
 async function openConsole(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(STEP_MS);
-  await page.goto(`${stack.notify.url}/console`);
+  // The URL the banner prints.
+  const url = /Console\s+(http:\/\/\S+)/.exec(banner(stack))?.[1];
+  expect(url).toBe(`${stack.notify.url}/console`);
+  await page.goto(url as string);
   await page.locator('body[data-ready="true"]').waitFor();
   return page;
 }
@@ -128,6 +131,24 @@ describe('the live console in headless Chromium (local stack, DynamoDB Local, re
       expect(report).toMatchObject({ group: 'room:console', delivered: 1, failed: 0 });
       expect(await rows.count()).toBe(1);
       expect(await rows.first().locator('td').nth(1).textContent()).toBe('#1 console-carol @ dev');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('should broadcast to a stage and show the message on a socket of that stage with the report', async () => {
+    const page = await openConsole();
+    try {
+      await openSocket(page, 'console-erin', 'prod');
+      await page.fill('#message', '{"broadcast":"to prod"}');
+      await page.selectOption('#broadcast-stage', 'prod');
+      await page.click('#send-broadcast');
+
+      await messageRows(page, '{"broadcast":"to prod"}').waitFor();
+      await expect.poll(() => page.textContent('#report-status'), { timeout: STEP_MS }).toBe('200');
+      const report = JSON.parse((await page.textContent('#report')) ?? '{}') as { delivered: number; stages: string[] };
+      expect(report.delivered).toBeGreaterThanOrEqual(1);
+      expect(report.stages).toEqual([`${stack.emulator.apiId}/prod`]);
     } finally {
       await page.close();
     }
