@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { loadLocalStackConfig } from '../../src/local/local-stack.config.js';
 import { banner, startLocalStack, type LocalStack } from '../../src/local/local-stack.js';
@@ -13,6 +13,7 @@ const STEP_MS = 15_000;
 
 let stack: LocalStack;
 let browser: Browser;
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   // One browser for the file, started beside the stack. Without Chromium this fails, saying what to install.
@@ -34,6 +35,10 @@ beforeAll(async () => {
   for (const result of [launched, started]) if (result.status === 'rejected') throw result.reason;
 });
 
+afterEach(() => {
+  expect(pageErrors.splice(0), 'errors in the page').toEqual([]);
+});
+
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
@@ -42,6 +47,13 @@ afterAll(async () => {
 async function openConsole(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(STEP_MS);
+  // A script error in the page fails the test that met it (checked when the page closes).
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.once('close', () => pageErrors.push(...errors));
   // The URL the banner prints.
   const url = /Console\s+(http:\/\/\S+)/.exec(banner(stack))?.[1];
   expect(url).toBe(`${stack.notify.url}/console`);
