@@ -79,6 +79,12 @@ describe('the live console in headless Chromium (local stack, DynamoDB Local, re
   it('should open a socket, send a notify, and show the message with its time and the delivery report', async () => {
     const page = await openConsole();
     try {
+      await page.fill('#user-id', 'console-alice');
+      await page.click('#mint-token');
+      await page.locator('#token-line:not([hidden])').waitFor();
+      const token = await page.inputValue('#token');
+      expect(JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString())).toMatchObject({ sub: 'console-alice', groups: ['*'] });
+
       await openSocket(page, 'console-alice');
       await page.fill('#message', '{"hello":"from the console"}');
       await page.fill('#notify-user', 'console-alice');
@@ -163,6 +169,21 @@ describe('the live console in headless Chromium (local stack, DynamoDB Local, re
       expect(report.stages).toEqual([`${stack.emulator.apiId}/prod`]);
     } finally {
       await page.close();
+    }
+  });
+
+  it("should show the service's error, saying what is wrong, when a send is refused", async () => {
+    const page = await openConsole();
+    try {
+      await page.fill('#group-name', 'not a group');
+      await page.click('#send-group');
+      await expect.poll(() => page.textContent('#report-status'), { timeout: STEP_MS }).toBe('400');
+      expect(JSON.parse((await page.textContent('#report')) ?? '{}')).toMatchObject({ code: 'VALIDATION_ERROR', field: 'group' });
+      expect(await page.textContent('#status')).toMatch(/^400 VALIDATION_ERROR: .*group/);
+    } finally {
+      await page.close();
+      // The browser reports the 400 in the page's console: that one is expected here, and the only one.
+      expect(pageErrors.splice(0)).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
     }
   });
 });

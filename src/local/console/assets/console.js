@@ -55,9 +55,21 @@ function groupsClaim() {
 }
 
 async function mintToken(userId, groups) {
+  return (await tokenAnswer(userId, groups)).token;
+}
+
+async function tokenAnswer(userId, groups) {
   const answer = await api('POST', '/console/api/token', { userId, ...(groups.length ? { groups } : {}) });
   if (answer.status !== 200) throw new Error(`could not mint a token: ${problem(answer)}`);
-  return answer.body.token;
+  return answer.body;
+}
+
+async function showToken() {
+  const { token, expiresAt } = await tokenAnswer($('user-id').value, groupsClaim());
+  $('token').value = token;
+  $('token-expiry').textContent = `valid until ${expiresAt}`;
+  $('token-line').hidden = false;
+  say('');
 }
 
 function time(date) {
@@ -206,6 +218,7 @@ async function start() {
     const stage = $('stage').value;
     openSocket($('user-id').value, groupsClaim(), stage, urls.get(stage));
   });
+  $('mint-token').addEventListener('click', () => showToken().catch((error) => say(error.message)));
   on('notify-form', () => send('/console/api/rest/notify', { userId: $('notify-user').value, message: messageValue() }));
   on('group-form', () => send(`/console/api/rest/groups/${encodeURIComponent($('group-name').value)}/messages`, { message: messageValue() }));
   on('broadcast-form', () => {
