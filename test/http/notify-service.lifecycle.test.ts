@@ -92,6 +92,9 @@ describe('server configuration', () => {
       requestTimeoutMs: 30_000,
       keepAliveTimeoutMs: 72_000,
       rateLimitPerMinute: 6_000,
+      metrics: 'on',
+      metricsNamespace: 'socketpost',
+      metricsEmfIntervalSeconds: 0,
     });
   });
 

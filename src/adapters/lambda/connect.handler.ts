@@ -2,6 +2,7 @@ import type { RecordConnectionUseCase } from '../../domain/use-cases/record-conn
 import type { Logger } from '../../ports/logger.js';
 import { composeConnect } from '../../app/lambda/connect.composition.js';
 import type { WebSocketHandler } from './lambda-events.js';
+import { observeWebSocketHandler } from './lambda-observability.js';
 import { BAD_EVENT, OK, failureResult, locationOf, once, requestContextOf } from './lambda-support.js';
 
 /** `$connect`: stores the connection with the endpoint of the API + stage it was opened on. */
@@ -31,6 +32,6 @@ export function createConnectHandler(recordConnection: RecordConnectionUseCase, 
 }
 
 export const handler: WebSocketHandler = once(() => {
-  const { recordConnection, logger } = composeConnect();
-  return createConnectHandler(recordConnection, logger);
+  const { recordConnection, logger, metrics } = composeConnect();
+  return observeWebSocketHandler('connect', createConnectHandler(recordConnection, logger), metrics);
 });

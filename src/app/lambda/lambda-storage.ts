@@ -5,7 +5,8 @@ import { InMemoryConnectionRepository } from '../../adapters/memory/in-memory-co
 import { InMemoryEndpointRegistry } from '../../adapters/memory/in-memory-endpoint.registry.js';
 import type { ConnectionRepository } from '../../ports/connection.repository.js';
 import type { EndpointRegistry } from '../../ports/endpoint.registry.js';
-import { lambdaConfig } from './lambda-environment.js';
+import { instrumentStorage } from '../../adapters/observability/instrumented-storage.js';
+import { lambdaConfig, lambdaMetrics } from './lambda-environment.js';
 
 /** Storage of the handlers that keep connections (connect, disconnect): one DynamoDB client per environment. */
 let repository: ConnectionRepository | undefined;
@@ -20,12 +21,23 @@ function dynamoDb() {
   }));
 }
 
+/** With METRICS=on, every storage call that fails counts in `storage_errors`. */
+function instrumented<T extends object>(store: T, name: string): T {
+  return lambdaConfig().metrics === 'off' ? store : instrumentStorage(store, name, lambdaMetrics());
+}
+
 export function lambdaConnectionRepository(): ConnectionRepository {
   const config = lambdaConfig();
-  return (repository ??= config.storage === 'memory' ? new InMemoryConnectionRepository() : new DynamoDbConnectionRepository(dynamoDb(), config.tableName));
+  return (repository ??= instrumented(
+    config.storage === 'memory' ? new InMemoryConnectionRepository() : new DynamoDbConnectionRepository(dynamoDb(), config.tableName),
+    'connections',
+  ));
 }
 
 export function lambdaEndpointRegistry(): EndpointRegistry {
   const config = lambdaConfig();
-  return (registry ??= config.storage === 'memory' ? new InMemoryEndpointRegistry() : new DynamoDbEndpointRegistry(dynamoDb(), config.tableName));
+  return (registry ??= instrumented(
+    config.storage === 'memory' ? new InMemoryEndpointRegistry() : new DynamoDbEndpointRegistry(dynamoDb(), config.tableName),
+    'endpoints',
+  ));
 }
