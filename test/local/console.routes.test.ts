@@ -110,9 +110,16 @@ describe('the console routes (local stack only)', () => {
   it('should reach the REST API with the local key: the same report as POST /notify, the same list, the same close', async () => {
     const f = await consoleFixture();
     await f.connect('c1', 'alice');
-    const viaConsole = await f.call({ method: 'POST', url: '/console/api/rest/notify', headers: fromPage, payload: { userId: 'alice', message: { n: 1 } } });
-    const direct = await f.app.inject({ method: 'POST', url: '/notify', headers: auth, payload: { userId: 'alice', message: { n: 2 } } });
+    const viaConsole = await f.call({
+      method: 'POST',
+      url: '/console/api/rest/notify',
+      headers: { ...fromPage, 'x-request-id': 'console-call-1' },
+      payload: { userId: 'alice', message: { n: 1 } },
+    });
+    const direct = await f.app.inject({ method: 'POST', url: '/notify', headers: { ...auth, 'x-request-id': 'console-call-1' }, payload: { userId: 'alice', message: { n: 2 } } });
     expect(viaConsole.statusCode).toBe(200);
+    // The REST call runs under the console call's request id.
+    expect(viaConsole.headers['x-request-id']).toBe('console-call-1');
     expect(viaConsole.json()).toEqual(direct.json());
     expect(f.messenger.posts.map((p) => p.text)).toEqual(['{"n":1}', '{"n":2}']);
 

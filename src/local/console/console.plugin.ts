@@ -137,6 +137,8 @@ export async function consolePlugin(app: FastifyInstance, options: ConsoleOption
         url: target,
         headers: {
           authorization: `Bearer ${options.apiKey}`,
+          // One request id for the console's call and the REST call it makes (logs, reports).
+          'x-request-id': request.id,
           ...(hasBody ? { 'content-type': 'application/json' } : {}),
           ...(typeof request.headers['idempotency-key'] === 'string' ? { 'idempotency-key': request.headers['idempotency-key'] } : {}),
         },
