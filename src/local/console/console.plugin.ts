@@ -12,7 +12,7 @@ export interface ConsoleOptions {
   websocketUrls: Record<string, string>;
   /** Mints a JWT the local authorizer accepts. */
   mintToken(userId: string, options: { groups?: string[]; ttlSeconds?: number }): Promise<string>;
-  /** The browser build of the WebSocket client, served as `/console/ws-client.js` (an ES module). */
+  /** The browser build of the WebSocket client, served as `/console/ws-client.js` (an ES module); built on first use. */
   wsClientScript(): Promise<string>;
 }
 
@@ -26,9 +26,6 @@ const MAX_TTL_SECONDS = 86_400;
 const SCRIPTS = ['console.js', 'console-socket.js'];
 
 const asset = (name: string) => readFile(new URL(`./assets/${name}`, import.meta.url), 'utf8');
-
-/** A minimal stand-in for the WebSocket client's browser build (one socket, no reconnection). */
-export const placeholderWsClientScript = () => asset('placeholder-ws-client.js');
 
 function facts(request: FastifyRequest): ConsoleRequestFacts {
   const header = (name: string) => {

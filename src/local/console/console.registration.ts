@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { issueLocalToken } from '../../adapters/auth/jose-token.issuer.js';
 import type { ApiGatewayEmulator } from '../emulator/api-gateway-emulator.js';
 import type { LocalStackConfig } from '../local-stack.config.js';
-import { consolePlugin, placeholderWsClientScript } from './console.plugin.js';
+import { bundleWsClientForBrowser } from '../ws-client.bundle.js';
+import { consolePlugin } from './console.plugin.js';
 
 /** Adds the console to the local stack's notify service: its first API key, its JWT secret, the emulator's stages. */
 export async function registerConsole(
@@ -14,6 +15,6 @@ export async function registerConsole(
     apiKey: config.apiKeys[0] as string,
     websocketUrls: Object.fromEntries(config.wsStages.map((stage) => [stage, emulator.wsUrl(stage)])),
     mintToken: (userId, options) => issueLocalToken(config.jwtSecret, userId, options),
-    wsClientScript: placeholderWsClientScript,
+    wsClientScript: () => bundleWsClientForBrowser({ format: 'esm' }),
   });
 }

@@ -76,7 +76,7 @@ function time(date) {
   return date.toISOString().slice(11, 23);
 }
 
-function showMessage(label, data, receivedAt = new Date()) {
+function showMessage(label, data, seq, receivedAt = new Date()) {
   const row = document.createElement('tr');
   row.className = 'message';
   const when = document.createElement('td');
@@ -87,55 +87,67 @@ function showMessage(label, data, receivedAt = new Date()) {
   when.append(at);
   const who = document.createElement('td');
   who.textContent = label;
+  const number = document.createElement('td');
+  number.className = 'seq';
+  number.textContent = seq === undefined ? '' : String(seq);
   const what = document.createElement('td');
   const code = document.createElement('code');
   code.textContent = typeof data === 'string' ? data : JSON.stringify(data);
   what.append(code);
-  row.append(when, who, what);
+  row.append(when, who, number, what);
   $('messages').prepend(row);
 }
 
-function openSocket(userId, groups, stage, url) {
-  const label = `#${++socketCount} ${userId} @ ${stage}`;
-  const item = document.createElement('li');
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function openSocket(userId, groups, stage, url, recovery) {
+  const label = `#${++socketCount} ${userId} @ ${stage}${recovery ? ' (recovery)' : ''}`;
+  const item = element('li');
   item.dataset.socket = String(socketCount);
-  const name = document.createElement('span');
-  name.textContent = label;
-  const state = document.createElement('span');
-  state.className = 'state connecting';
-  state.textContent = 'connecting';
-  const group = document.createElement('input');
+  const state = element('span', 'state connecting', 'connecting');
+  const group = element('input', 'join-group');
   group.placeholder = 'group';
   group.value = 'room:42';
-  group.className = 'join-group';
   group.size = 10;
-  const join = document.createElement('button');
+  const join = element('button', 'join', 'Join');
   join.type = 'button';
-  join.className = 'join';
-  join.textContent = 'Join';
-  const close = document.createElement('button');
+  const close = element('button', 'disconnect', 'Disconnect');
   close.type = 'button';
-  close.className = 'disconnect';
-  close.textContent = 'Disconnect';
-  item.append(name, state, group, join, close);
+  close.title = 'close this socket for good (the client does not reconnect)';
+  const joined = element('span', 'joined');
+  item.append(element('span', 'label', label), state, group, join, close, joined);
   $('sockets').append(item);
 
   const setState = (text, kind) => {
     state.textContent = text;
     state.className = `state ${kind}`;
   };
+  const joinedGroups = new Set();
   const socket = openConsoleSocket({
     url,
+    recovery,
     token: () => mintToken(userId, groups),
-    onOpen: () => setState('open', 'open'),
-    onMessage: (data) => showMessage(label, data),
-    onReconnecting: (attempt) => setState(`reconnecting (attempt ${attempt})`, 'reconnecting'),
+    onOpen: (reason) => setState(reason === 'initial' ? 'open' : `open (${reason})`, 'open'),
+    onMessage: (data, seq) => showMessage(label, data, seq),
+    onReconnecting: (attempt, code) => setState(`reconnecting (attempt ${attempt}${code ? `, closed ${code}` : ''})`, 'reconnecting'),
     onClose: (code, reason) => setState(`closed ${code}${reason ? ` ${reason}` : ''}`, 'closed'),
     onError: (error) => say(`${label}: ${error.message}`),
   });
   join.addEventListener('click', () => {
     const name = group.value.trim();
-    if (name) socket.join(name);
+    if (!name) return;
+    socket.join(name).then(
+      () => {
+        joinedGroups.add(name);
+        joined.textContent = `in ${[...joinedGroups].join(', ')}`;
+      },
+      (error) => say(`${label} could not join ${name}: ${error.message}`),
+    );
   });
   close.addEventListener('click', () => socket.close());
 }
@@ -216,7 +228,7 @@ async function start() {
   }
   on('open-form', async () => {
     const stage = $('stage').value;
-    openSocket($('user-id').value, groupsClaim(), stage, urls.get(stage));
+    openSocket($('user-id').value, groupsClaim(), stage, urls.get(stage), $('recovery').checked);
   });
   $('mint-token').addEventListener('click', () => showToken().catch((error) => say(error.message)));
   on('notify-form', () => send('/console/api/rest/notify', { userId: $('notify-user').value, message: messageValue() }));
