@@ -93,6 +93,7 @@ describe('the live console in headless Chromium (local stack, DynamoDB Local, re
       const row = messageRows(page, '{"hello":"from the console"}');
       await row.waitFor();
       expect(await row.locator('td').nth(1).textContent()).toBe('#1 console-alice @ dev');
+      expect(await row.locator('td.seq').textContent()).toBe('');
       expect(await row.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
       await expect.poll(() => page.textContent('#report-status'), { timeout: STEP_MS }).toBe('200');
       const report = JSON.parse((await page.textContent('#report')) ?? '{}') as Record<string, unknown>;
@@ -106,24 +107,41 @@ describe('the live console in headless Chromium (local stack, DynamoDB Local, re
     }
   });
 
-  it("should list a user's connections, close one and see it go, its socket shown closed", async () => {
+  it("should list a user's connections, close one and see it go (the client then reconnects), and disconnect a socket for good", async () => {
     const page = await openConsole();
     try {
-      const first = await openSocket(page, 'console-bob', 'dev');
-      await openSocket(page, 'console-bob', 'prod');
+      const dev = await openSocket(page, 'console-bob', 'dev');
+      const prod = await openSocket(page, 'console-bob', 'prod');
       await page.fill('#list-user', 'console-bob');
       await page.click('#list-connections');
       const rows = page.locator('#connections tr[data-connection-id]');
       await expect.poll(() => rows.count(), { timeout: STEP_MS }).toBe(2);
+      const ids = async () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-connection-id')));
 
+      // Closed by the service (DELETE /connections/:id): the connection goes, and the ws-client opens a new one.
       const devRow = rows.filter({ hasText: 'dev' });
-      const closedId = await devRow.getAttribute('data-connection-id');
+      const closedId = (await devRow.getAttribute('data-connection-id')) as string;
       await devRow.locator('button.close-connection').click();
-
-      await expect.poll(() => rows.count(), { timeout: STEP_MS }).toBe(1);
-      expect(await rows.first().getAttribute('data-connection-id')).not.toBe(closedId);
-      await expect.poll(() => first.locator('.state').textContent(), { timeout: STEP_MS }).toMatch(/^closed/);
+      await expect.poll(() => dev.locator('.state').textContent(), { timeout: STEP_MS }).toBe('open (reconnect)');
       expect(stack.emulator.connections().some((c) => c.connectionId === closedId)).toBe(false);
+      await expect
+        .poll(async () => {
+          await page.click('#list-connections');
+          const listed = await ids();
+          return listed.length === 2 && !listed.includes(closedId);
+        }, { timeout: STEP_MS })
+        .toBe(true);
+
+      // Disconnected by the page: closed for good, and gone from the list once its $disconnect has run.
+      await prod.locator('button.disconnect').click();
+      await expect.poll(() => prod.locator('.state').textContent(), { timeout: STEP_MS }).toMatch(/^closed 1000/);
+      await expect
+        .poll(async () => {
+          await page.click('#list-connections');
+          return ids();
+        }, { timeout: STEP_MS })
+        .toHaveLength(1);
+      expect(await rows.first().locator('td').nth(1).textContent()).toBe('dev');
     } finally {
       await page.close();
     }
@@ -136,7 +154,8 @@ describe('the live console in headless Chromium (local stack, DynamoDB Local, re
       await openSocket(page, 'console-dave');
       await member.locator('input.join-group').fill('room:console');
       await member.locator('button.join').click();
-      await messageRows(page, '"joined"').waitFor();
+      // The client resolves the join once the service answers {"type":"joined"}.
+      await expect.poll(() => member.locator('.joined').textContent(), { timeout: STEP_MS }).toBe('in room:console');
 
       await page.fill('#message', 'hello room');
       await page.fill('#group-name', 'room:console');
