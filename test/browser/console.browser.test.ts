@@ -205,4 +205,25 @@ describe('the live console in headless Chromium (local stack, DynamoDB Local, re
       expect(pageErrors.splice(0)).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
     }
   });
+
+  it('should show each message of a recovery socket (socketpost.v1) once, unwrapped, with its seq in order', async () => {
+    const page = await openConsole();
+    try {
+      await page.check('#recovery');
+      await openSocket(page, 'console-frank');
+      await page.fill('#notify-user', 'console-frank');
+      for (const n of [1, 2]) {
+        await page.fill('#message', `{"n":${n}}`);
+        await page.click('#send-notify');
+        await messageRows(page, `{"n":${n}}`).waitFor();
+      }
+      const seqs = await Promise.all([1, 2].map(async (n) => Number(await messageRows(page, `{"n":${n}}`).locator('td.seq').textContent())));
+      expect(Number.isSafeInteger(seqs[0]) && (seqs[0] as number) > 0).toBe(true);
+      expect(seqs[1]).toBe((seqs[0] as number) + 1);
+      expect(await page.locator('#messages tr.message').count()).toBe(2);
+      expect(await page.locator('#messages').textContent()).not.toContain('"seq"');
+    } finally {
+      await page.close();
+    }
+  });
 });
