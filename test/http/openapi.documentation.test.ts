@@ -87,6 +87,16 @@ const ROUTE_OF: Record<string, string> = {
   BroadcastRequest: '/broadcast',
 };
 
+/** Example values of a string schema the API would refuse (bounds and pattern). */
+function refusedBy(schema: JsonSchema, value: unknown): string | undefined {
+  if (schema.type !== 'string') return undefined;
+  if (typeof value !== 'string') return 'not a string';
+  if (schema.minLength !== undefined && value.length < schema.minLength) return `shorter than ${schema.minLength}`;
+  if (schema.maxLength !== undefined && value.length > schema.maxLength) return `longer than ${schema.maxLength}`;
+  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) return `not matching ${schema.pattern}`;
+  return undefined;
+}
+
 describe('OpenAPI document: operations', () => {
   it('should group every operation under one tag and give it a summary', () => {
     const tags = Object.fromEntries(operations().map((op) => [op.operationId, op.tags]));
@@ -174,16 +184,6 @@ describe('OpenAPI document: errors', () => {
 });
 
 describe('OpenAPI document: what to send', () => {
-  /** Example values of a string schema the API would refuse (bounds and pattern). */
-  function refusedBy(schema: JsonSchema, value: unknown): string | undefined {
-    if (schema.type !== 'string') return undefined;
-    if (typeof value !== 'string') return 'not a string';
-    if (schema.minLength !== undefined && value.length < schema.minLength) return `shorter than ${schema.minLength}`;
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) return `longer than ${schema.maxLength}`;
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) return `not matching ${schema.pattern}`;
-    return undefined;
-  }
-
   it('should explain every parameter, with an example the route accepts for each path parameter and header', () => {
     for (const op of operations()) {
       for (const parameter of op.parameters ?? []) {
@@ -194,6 +194,24 @@ describe('OpenAPI document: what to send', () => {
         if (example !== undefined) expect(refusedBy(parameter.schema, example), where).toBeUndefined();
       }
     }
+  });
+
+  it('should give every text or list field of a request body an example the API accepts', () => {
+    let fields = 0;
+    for (const name of REQUEST_BODIES) {
+      for (const [field, schema] of Object.entries(component(name).properties ?? {})) {
+        if (schema.type !== 'string' && schema.type !== 'array') continue;
+        fields += 1;
+        const where = `${name}.${field}`;
+        expect(schema.example, where).toBeDefined();
+        if (schema.type === 'string') expect(refusedBy(schema, schema.example), where).toBeUndefined();
+        else {
+          expect(Array.isArray(schema.example) && schema.example.length > 0, where).toBe(true);
+          for (const item of schema.example as unknown[]) expect(refusedBy(schema.items as JsonSchema, item), where).toBeUndefined();
+        }
+      }
+    }
+    expect(fields).toBe(7);
   });
 
   it('should explain every field of every request body, and each form a message can take', () => {

@@ -242,3 +242,26 @@ describe('an app built without the parity use cases', () => {
     }
   });
 });
+
+describe('unknown fields', () => {
+  it.each([
+    ['/connections/c1/messages', { message: 'x', extra: 1 }],
+    ['/groups/room:1/messages', { message: 'x', extra: 1 }],
+    ['/broadcast', { message: 'x', extra: 1 }],
+    ['/notify', { userId: 'alice', message: 'x', extra: 1 }],
+  ])('should refuse a body with a field %s does not know, naming it, and send nothing', async (url, payload) => {
+    const f = await restFixture();
+    await f.connect('c1', 'alice');
+    const res = await post(f, url, payload);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_ERROR', field: 'extra', message: 'body.extra is not a known field' });
+    expect(f.messenger.posts).toEqual([]);
+  });
+
+  it('should refuse a query parameter the group listing does not know', async () => {
+    const f = await restFixture();
+    const res = await f.app.inject({ method: 'GET', url: '/groups/room:1/users?page=2', headers: auth });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_ERROR', field: 'page' });
+  });
+});
