@@ -14,7 +14,11 @@ describe('management API outcome mapping', () => {
     expect(retryAfterMsOf(['4', '9'], now)).toBe(4_000);
     expect(retryAfterMsOf(new Date(now + 5_000).toUTCString(), now)).toBe(5_000);
     expect(retryAfterMsOf(new Date(now - 5_000).toUTCString(), now)).toBe(0);
+    expect(retryAfterMsOf('30', now)).toBe(30_000);
+    expect(retryAfterMsOf(' 3 ', now)).toBe(3_000);
     expect(retryAfterMsOf('in a while', now)).toBeUndefined();
+    expect(retryAfterMsOf('5 seconds', now)).toBeUndefined();
+    expect(retryAfterMsOf('x5', now)).toBeUndefined();
     expect(retryAfterMsOf(undefined, now)).toBeUndefined();
   });
 });

@@ -179,6 +179,23 @@ describe('PacedConnectionMessenger pacing (fake clock)', () => {
     expect(inner.sent).toEqual(['c1', 'c2', 'c1', 'c3']);
   });
 
+  it('should not let a new call overtake the calls waiting for a pause to end, even when the timer runs late', async () => {
+    const { inner, paced } = pacedOver({ initialLimit: 2, maxLimit: 2, throttlePauseMs: 100 });
+    const first = paced.post(endpoint, 'c1', data);
+    await settle();
+    await inner.answer(throttled());
+    // The pause is over, but its timer has not run yet (a busy event loop): c1 still waits.
+    vi.setSystemTime(Date.now() + 150);
+    const late = paced.post(endpoint, 'c2', data);
+    await settle();
+    // The 429 halved the limit to one: the throttled c1 goes first, c2 after it.
+    expect(inner.sent).toEqual(['c1', 'c1']);
+    await inner.answer(delivered);
+    expect(inner.sent).toEqual(['c1', 'c1', 'c2']);
+    await inner.answer(delivered);
+    expect(await Promise.all([first, late])).toEqual([delivered, delivered]);
+  });
+
   /** The pause after each of a row of 429s to one call, read from when the call is sent again. */
   async function pausesOf(paced: PacedConnectionMessenger, inner: HeldMessenger, answers: PostResult[]): Promise<number[]> {
     const post = paced.post(endpoint, 'c1', data);

@@ -73,7 +73,7 @@ async function using<T>(run: (messenger: SignedHttpConnectionMessenger) => Promi
 
 describe('SignedHttpConnectionMessenger options', () => {
   it.each([
-    ['requestTimeoutMs', { requestTimeoutMs: 0 }],
+    ['requestTimeoutMs', { requestTimeoutMs: 0, connectTimeoutMs: 1_000 }],
     ['connectTimeoutMs', { connectTimeoutMs: 0 }],
     ['keepAliveTimeoutMs', { keepAliveTimeoutMs: 0 }],
     ['maxConnections', { maxConnections: 0 }],
@@ -240,6 +240,16 @@ describe('SignedHttpConnectionMessenger without an answer', () => {
         expect(result.status === 'error' && result.httpStatus).toBeUndefined();
         expect(result.status === 'error' && result.message).toMatch(prefix(method));
       }
+    });
+  });
+
+  it('should call an https endpoint (nothing listens here: a retryable refusal, not an unsupported URL)', async () => {
+    const closed = await refusedPort();
+    await using(async (messenger) => {
+      const result = await messenger.post(endpointAt(`https://127.0.0.1:${closed}/dev`), 'c1', data);
+      expect(result).toMatchObject({ status: 'error', retryable: true });
+      expect(result.status === 'error' && result.message).toContain('ECONNREFUSED');
+      expect(messenger.poolCount).toBe(1);
     });
   });
 
