@@ -153,9 +153,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     const parity = options.useCases.parity;
     if (parity) {
       // Before notifyRoutes: the HEAD route must exist before GET /users/:userId/connections would add its own.
-      await secured.register(connectionRoutes, parity);
-      await secured.register(groupRoutes, parity);
-      await secured.register(broadcastRoutes, parity);
+      const sends = { ...parity, ...(options.shutdown ? { shutdown: options.shutdown } : {}) };
+      await secured.register(connectionRoutes, sends);
+      await secured.register(groupRoutes, sends);
+      await secured.register(broadcastRoutes, sends);
     }
     await secured.register(notifyRoutes, {
       notifyUser: options.useCases.notifyUser,

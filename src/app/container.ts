@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CheckReadinessUseCase } from '../domain/use-cases/check-readiness.use-case.js';
 import { ListConnectionsUseCase } from '../domain/use-cases/list-connections.use-case.js';
 import { NotifyUserUseCase } from '../domain/use-cases/notify-user.use-case.js';
+import { ConnectionSender } from '../domain/services/connection-sender.js';
 import { RecordConnectionUseCase } from '../domain/use-cases/record-connection.use-case.js';
 import { RegisterEndpointUseCase } from '../domain/use-cases/register-endpoint.use-case.js';
 import { RemoveConnectionUseCase } from '../domain/use-cases/remove-connection.use-case.js';
@@ -114,13 +115,15 @@ export function createContainer(config: CoreConfig, overrides: ContainerOverride
     NotifyUserUseCase,
     once(
       (d) =>
-        new NotifyUserUseCase(d.resolve(CONNECTION_REPOSITORY), d.resolve(CONNECTION_MESSENGER), d.resolve(CLOCK), d.resolve(LOGGER), {
-          concurrency: config.notifyConcurrency,
-          backoff: { maxAttempts: config.notifyMaxAttempts, baseDelayMs: 50, maxDelayMs: 2_000 },
-          deadlineMs: config.notifyDeadlineMs,
-          connectGraceMs: config.connectGraceMs,
-          ...(overrides.random ? { random: overrides.random } : {}),
-        }),
+        new NotifyUserUseCase(
+          d.resolve(CONNECTION_REPOSITORY),
+          d.resolve(CONNECTION_MESSENGER),
+          d.resolve(CLOCK),
+          d.resolve(LOGGER),
+          { concurrency: config.notifyConcurrency },
+          // The one send path every send shares (registered with the parity use cases).
+          d.resolve(ConnectionSender),
+        ),
     ),
   );
   return c;

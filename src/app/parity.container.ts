@@ -71,6 +71,8 @@ export function registerParity(c: DependencyContainer, config: CoreConfig, overr
       (d) =>
         new ConnectionSender(d.resolve(CONNECTION_REPOSITORY), d.resolve(CONNECTION_MESSENGER), d.resolve(CLOCK), d.resolve(LOGGER), d.resolve(GROUP_REPOSITORY), {
           backoff: { maxAttempts: config.notifyMaxAttempts, baseDelayMs: 50, maxDelayMs: 2_000 },
+          deadlineMs: config.notifyDeadlineMs,
+          connectGraceMs: config.connectGraceMs,
           ...(overrides.random ? { random: overrides.random } : {}),
         }),
     ),
