@@ -27,6 +27,7 @@ import { GROUP_REPOSITORY, type GroupRepository } from '../ports/group.repositor
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../ports/idempotency.store.js';
 import { LOGGER } from '../ports/logger.js';
 import type { CoreConfig } from './config.js';
+import { messageRecovery } from './recovery.container.js';
 import { DYNAMODB_DOCUMENT_CLIENT } from './tokens.js';
 
 export interface ParityOverrides {
@@ -74,7 +75,7 @@ export function registerParity(c: DependencyContainer, config: CoreConfig, overr
           deadlineMs: config.notifyDeadlineMs,
           connectGraceMs: config.connectGraceMs,
           ...(overrides.random ? { random: overrides.random } : {}),
-        }),
+        }, messageRecovery(d, config)),
     ),
   );
   c.register(NotifyUsersUseCase, once((d) => new NotifyUsersUseCase(d.resolve(NotifyUserUseCase))));

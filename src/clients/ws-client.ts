@@ -14,13 +14,13 @@
  * It imports nothing from the service: it runs in a browser as well as in Node.
  */
 import ReconnectingWebSocket from 'partysocket/ws';
-import { fullJitterDelay, type BackoffOptions } from './ws/backoff.js';
+import { fullJitterDelay, type BackoffOptions } from './backoff.js';
 import { Emitter } from './ws/emitter.js';
 import { OverlapDeduplicator } from './ws/overlap-dedup.js';
 import { Sequencer, type SequencerTimers } from './ws/sequencer.js';
 
-export type { BackoffOptions } from './ws/backoff.js';
-export { backoffCeiling, fullJitterDelay } from './ws/backoff.js';
+export type { BackoffOptions } from './backoff.js';
+export { backoffCeiling, fullJitterDelay } from './backoff.js';
 
 /** The subprotocol of message recovery. */
 export const RECOVERY_SUBPROTOCOL = 'socketpost.v1';

@@ -2,6 +2,8 @@ import type { ConnectionDelivery, DeliveryErrorCode } from '../model/delivery.js
 import { isLive, type Connection } from '../model/connection.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../shared/backoff.js';
 import { StopController, unlessStopped, type StopReason, type StopSignal } from '../shared/stop-signal.js';
+import { MessageTooLargeError } from '../errors/domain.error.js';
+import type { MessageRecovery } from './message-recovery.js';
 import type { OutgoingMessage } from './outgoing-message.js';
 import type { Clock } from '../../ports/clock.js';
 import type { ConnectionMessenger, PostResult } from '../../ports/connection.messenger.js';
@@ -63,6 +65,8 @@ export class ConnectionSender {
     private readonly logger: Logger,
     private readonly groups?: GroupRepository,
     policy: Partial<SendPolicy> = {},
+    /** Message recovery: `socketpost.v1` connections get numbered `{seq, data}` envelopes. Absent: every connection gets the bare message. */
+    readonly recovery?: MessageRecovery,
   ) {
     this.policy = { ...DEFAULT_SEND_POLICY, ...policy };
     if (!(this.policy.backoff.maxAttempts >= 1)) throw new RangeError('maxAttempts must be at least 1');
@@ -92,7 +96,14 @@ export class ConnectionSender {
   async send(connection: Connection, message: OutgoingMessage, stop: StopSignal): Promise<ConnectionDelivery> {
     if (!isLive(connection, this.clock.now())) return this.forget(connection.connectionId, 0);
     if (stop.reason) return this.interrupted(connection, 0, stop.reason, false);
-    const data = await message.bytesFor(connection);
+    let data: Uint8Array;
+    try {
+      data = await message.bytesFor(connection, this.recovery);
+    } catch (error) {
+      // The recovery envelope of a near-limit message: nothing is posted to this socket (single-target sends refuse 413 first).
+      if (error instanceof MessageTooLargeError) return failed(connection.connectionId, 0, 'PAYLOAD_TOO_LARGE', error.message);
+      throw error;
+    }
     const { connectionId, endpoint } = connection;
     const { maxAttempts } = this.policy.backoff;
     let attempts = 0;
@@ -151,6 +162,17 @@ export class ConnectionSender {
         this.logger.warn('post failed', { connectionId, endpoint: endpoint.url, error: result.message });
         return failed(connectionId, attempts, 'UPSTREAM_ERROR', `failed after ${attempts} attempts: ${result.message}`);
     }
+  }
+
+  /**
+   * Message recovery, before a send to one user posts anything: when the user opted into recovery (a
+   * `socketpost.v1` socket among `connections`, or one away within the window), the message is numbered and
+   * logged for her now, so that a socket that is away gets it on resume; throws MessageTooLargeError (413,
+   * nothing sent, nothing logged) when its envelope would not fit. Without recovery, does nothing.
+   */
+  async prepareUser(message: OutgoingMessage, userId: string, connections: readonly Connection[]): Promise<void> {
+    if (!this.recovery || !(await this.recovery.wanted(userId, connections))) return;
+    await message.envelopeFor(userId, this.recovery);
   }
 
   /** Removes a connection that is gone, with its group memberships; a failed removal is only logged. */

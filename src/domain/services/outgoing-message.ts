@@ -1,6 +1,8 @@
 import { MessageTooLargeError, ValidationError } from '../errors/domain.error.js';
 import type { Connection } from '../model/connection.js';
 import { MAX_JSON_DEPTH, MAX_MESSAGE_BYTES } from '../model/limits.js';
+import { assertEnvelopeFits, encodeEnvelope, isRecoverable } from '../model/recovery.js';
+import type { MessageRecovery } from './message-recovery.js';
 
 /** A string is sent as-is; anything else (object, array) as JSON. */
 export type NotificationMessage = string | Record<string, unknown> | unknown[];
@@ -14,23 +16,46 @@ const encoder = new TextEncoder();
  * change here and nowhere else.
  */
 export class OutgoingMessage {
+  /** Per user, the envelope of this message once it is numbered (message recovery): one append per user per send. */
+  private readonly envelopes = new Map<string, Promise<Uint8Array>>();
+
   private constructor(
     /** The message, encoded as UTF-8. */
     readonly data: Uint8Array,
+    /** True for an object or array message (sent as JSON), false for a string sent as-is. */
+    readonly json: boolean,
   ) {}
 
   /** Validates and encodes `message`; throws ValidationError or MessageTooLargeError before anything is sent. */
   static of(message: NotificationMessage): OutgoingMessage {
-    return new OutgoingMessage(encodeMessage(message));
+    return new OutgoingMessage(encodeMessage(message), typeof message !== 'string');
   }
 
   get byteLength(): number {
     return this.data.byteLength;
   }
 
-  /** The bytes posted to `connection` (today the same for every connection). */
-  bytesFor(_connection: Connection): Uint8Array | Promise<Uint8Array> {
-    return this.data;
+  /**
+   * The bytes posted to `connection`: the message itself, or, for a connection that chose `socketpost.v1` when
+   * the send path numbers messages (`recovery`), its `{"seq":n,"data":…}` envelope, numbered and logged once
+   * for the connection's user. Throws MessageTooLargeError (before the append) when the envelope would not fit.
+   */
+  bytesFor(connection: Connection, recovery?: MessageRecovery): Uint8Array | Promise<Uint8Array> {
+    if (!recovery || !isRecoverable(connection)) return this.data;
+    return this.envelopeFor(connection.userId, recovery);
+  }
+
+  /** Numbers and logs the message for `userId` (once per send, whoever asks first) and gives its envelope. */
+  envelopeFor(userId: string, recovery: MessageRecovery): Promise<Uint8Array> {
+    let envelope = this.envelopes.get(userId);
+    if (!envelope) {
+      envelope = (async () => {
+        assertEnvelopeFits(this.data, this.json);
+        return encodeEnvelope(await recovery.append(userId, this), this.data, this.json);
+      })();
+      this.envelopes.set(userId, envelope);
+    }
+    return envelope;
   }
 }
 

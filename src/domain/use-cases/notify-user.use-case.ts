@@ -1,4 +1,5 @@
 import { exclusionSet } from '../model/audience.js';
+import { assertEnvelopeFits } from '../model/recovery.js';
 import type { ConnectionDelivery } from '../model/delivery.js';
 import { ConnectionSender, DEFAULT_SEND_POLICY, type SendPolicy } from '../services/connection-sender.js';
 import { OutgoingMessage, type NotificationMessage } from '../services/outgoing-message.js';
@@ -68,6 +69,22 @@ export class NotifyUserUseCase {
   }
 
   /**
+   * Message recovery: throws MessageTooLargeError (413) when the message's `{seq, data}` envelope would not fit
+   * and one of `userIds` opted into recovery, so that a notify of many users is refused before any is sent.
+   * Reads storage only for such a near-limit message.
+   */
+  async assertEnvelopeFitsFor(userIds: readonly string[], message: NotificationMessage): Promise<void> {
+    const { recovery } = this.sender;
+    if (!recovery) return;
+    const outgoing = OutgoingMessage.of(message);
+    try {
+      assertEnvelopeFits(outgoing.data, outgoing.json);
+    } catch (error) {
+      for (const userId of userIds) if (await recovery.wanted(userId, await this.connections.findByUser(userId))) throw error;
+    }
+  }
+
+  /**
    * `stop` (optional) ends the notify early, e.g. when the service shuts down: posts not answered by then are
    * reported `failed` with the stop's reason, and the report of what is known is returned at once.
    */
@@ -81,6 +98,8 @@ export class NotifyUserUseCase {
     let excludedCount: number;
     try {
       const found = await this.connections.findByUser(userId);
+      // Message recovery: numbered and logged once for the user before any post (413 when the envelope cannot fit).
+      await this.sender.prepareUser(message, userId, found);
       const all = excluded.size > 0 ? found.filter((c) => !excluded.has(c.connectionId)) : found;
       excludedCount = found.length - all.length;
       deliveries = await mapWithConcurrency(all, this.concurrency, (connection) => this.sender.send(connection, message, run.signal));

@@ -33,6 +33,7 @@ export class NotifyUsersUseCase {
     const userIds = assertUserIds(command.userIds);
     // Refuses a bad or oversized message before the first user is notified.
     encodeMessage(command.message);
+    await this.notifyUser.assertEnvelopeFitsFor(userIds, command.message);
     // One deadline for the whole request (each user's notify also stops when it does), and shutdown.
     const run = this.notifyUser.sender.start(stop);
     let users: DeliveryReport[];

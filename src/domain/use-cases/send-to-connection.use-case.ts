@@ -1,5 +1,6 @@
 import { ConnectionNotFoundError } from '../errors/parity.errors.js';
 import type { ConnectionDelivery } from '../model/delivery.js';
+import { isRecoverable } from '../model/recovery.js';
 import type { ConnectionSender } from '../services/connection-sender.js';
 import { OutgoingMessage, type NotificationMessage } from '../services/outgoing-message.js';
 import type { StopSignal } from '../shared/stop-signal.js';
@@ -25,6 +26,8 @@ export class SendToConnectionUseCase {
     try {
       const connection = await this.connections.findById(command.connectionId);
       if (!connection) throw new ConnectionNotFoundError(command.connectionId);
+      // Message recovery: a socketpost.v1 socket's message is numbered and logged for its user (413 first when it cannot fit).
+      if (isRecoverable(connection)) await this.sender.prepareUser(message, connection.userId, [connection]);
       delivery = await this.sender.send(connection, message, run.signal);
     } finally {
       run.end();
