@@ -83,7 +83,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // x-request-id honoured when sane, else generated; echoed and carried by every log line (correlation.ts).
     requestIdHeader: false,
     genReqId: requestIdOf,
-    requestIdLogLabel: 'requestId',
     childLoggerFactory: requestChildLogger,
     // A user id may be 128 characters, URL-encoded up to 3 times longer (the default 100 would answer 414).
     routerOptions: { maxParamLength: 1_024 },
