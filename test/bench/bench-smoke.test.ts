@@ -23,6 +23,9 @@ const ROWS = [
   'container: production install',
   'memory: RSS after warm-up',
   'memory: RSS after all notifies',
+  'metrics: POST /notify, METRICS=on',
+  'metrics: hello route, correlation hooks',
+  'metrics: info log line with requestId',
 ];
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'socketpost-bench-smoke-'));
