@@ -37,6 +37,20 @@ module.exports = {
       to: { path: '^src/local/' },
     },
     {
+      name: 'clients-stand-alone',
+      comment: 'src/clients are the libraries other services and browsers import (socketpost/client, socketpost/ws-client): they speak HTTP and WebSocket only, never the service\'s own code.',
+      severity: 'error',
+      from: { path: '^src/clients/' },
+      to: { path: '^src/(domain|ports|adapters|app|local)/' },
+    },
+    {
+      name: 'production-not-clients',
+      comment: 'The deployed service never imports the client libraries (src/local may, to bundle them for the console).',
+      severity: 'error',
+      from: { path: '^src/(domain|ports|adapters|app)/' },
+      to: { path: '^src/clients/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

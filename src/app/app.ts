@@ -18,7 +18,7 @@ import {
 } from '../adapters/http/edge-errors.js';
 import { SECURITY_HEADERS, securityHeadersFor } from '../adapters/http/security-headers.js';
 import rateLimit from '@fastify/rate-limit';
-import { serializeRequest } from '../adapters/http/request-log.js';
+import { OneLinePerRequestLog, serializeRequest } from '../adapters/http/request-log.js';
 import { installCorrelation, installReportRequestId, requestChildLogger, requestIdOf } from '../adapters/http/correlation.js';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, rateLimitOptions } from '../adapters/http/rate-limit.js';
 import { notifyRoutes } from '../adapters/http/notify.routes.js';
@@ -77,7 +77,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // the routes and their API key check: without a valid key they answer 401, so nothing is learnt unauthenticated.
     frameworkErrors: createFrameworkErrorHandler((authorization) => guard.allows(authorization)),
     ...(options.logger
-      ? { loggerInstance: options.logger.child({}, { serializers: { req: serializeRequest } }) }
+      ? { loggerInstance: options.logger.child({}, { serializers: { req: serializeRequest } }), logController: new OneLinePerRequestLog() }
       : { logger: false }),
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     // x-request-id honoured when sane, else generated; echoed and carried by every log line (correlation.ts).
@@ -171,9 +171,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     const parity = options.useCases.parity;
     if (parity) {
       // Before notifyRoutes: the HEAD route must exist before GET /users/:userId/connections would add its own.
-      await secured.register(connectionRoutes, parity);
-      await secured.register(groupRoutes, parity);
-      await secured.register(broadcastRoutes, parity);
+      const sends = { ...parity, ...(options.shutdown ? { shutdown: options.shutdown } : {}) };
+      await secured.register(connectionRoutes, sends);
+      await secured.register(groupRoutes, sends);
+      await secured.register(broadcastRoutes, sends);
     }
     await secured.register(notifyRoutes, {
       notifyUser: options.useCases.notifyUser,

@@ -33,6 +33,8 @@ export interface CoreConfig {
   metrics?: MetricsSwitch;
   /** `METRICS_NAMESPACE`: the CloudWatch namespace of the EMF metrics (default `socketpost`). */
   metricsNamespace?: string;
+  /** How long a user's messages are kept for `socketpost.v1` clients to resume (`RECOVERY_WINDOW_SECONDS`). */
+  recoveryWindowSeconds: number;
 }
 
 export type MetricsSwitch = 'on' | 'off';
@@ -174,6 +176,7 @@ function readCore(r: EnvReader): CoreConfig {
     connectGraceMs: r.int('CONNECT_GRACE_MS', 3_000, 0, 60_000),
     messenger: r.oneOf<MessengerKind>('MESSENGER', ['signed-http', 'sdk'], 'signed-http'),
     ...readMetrics(r),
+    recoveryWindowSeconds: r.int('RECOVERY_WINDOW_SECONDS', 120, 1, 3_600),
   };
 }
 

@@ -3,10 +3,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CheckReadinessUseCase } from '../domain/use-cases/check-readiness.use-case.js';
 import { ListConnectionsUseCase } from '../domain/use-cases/list-connections.use-case.js';
 import { NotifyUserUseCase } from '../domain/use-cases/notify-user.use-case.js';
+import { ConnectionSender } from '../domain/services/connection-sender.js';
 import { RecordConnectionUseCase } from '../domain/use-cases/record-connection.use-case.js';
 import { RegisterEndpointUseCase } from '../domain/use-cases/register-endpoint.use-case.js';
 import { RemoveConnectionUseCase } from '../domain/use-cases/remove-connection.use-case.js';
 import { AnswerClientMessageUseCase } from '../domain/use-cases/answer-client-message.use-case.js';
+import { ResumeMessagesUseCase } from '../domain/use-cases/resume-messages.use-case.js';
 import { ApiGatewayConnectionMessenger } from '../adapters/api-gateway/api-gateway-connection.messenger.js';
 import { PacedConnectionMessenger } from '../adapters/api-gateway/paced-connection.messenger.js';
 import { SignedHttpConnectionMessenger } from '../adapters/api-gateway/signed-http-connection.messenger.js';
@@ -31,6 +33,8 @@ import { instrumentStorage } from '../adapters/observability/instrumented-storag
 import { NO_METRICS, teeMetrics } from '../adapters/observability/metric-catalogue.js';
 import { PrometheusMetrics } from '../adapters/observability/prometheus.metrics.js';
 import type { CoreConfig, ServerConfig } from './config.js';
+import { MESSAGE_LOG, type MessageLog } from '../ports/message.log.js';
+import { registerMessageLog } from './recovery.container.js';
 import { registerParity, type ParityOverrides } from './parity.container.js';
 import { CORE_CONFIG, DYNAMODB_DOCUMENT_CLIENT, EMF_METRICS, PROMETHEUS_METRICS } from './tokens.js';
 
@@ -43,6 +47,7 @@ export interface ContainerOverrides extends ParityOverrides {
   logger?: Logger;
   /** Jitter source for retries. */
   random?: () => number;
+  messageLog?: MessageLog;
   /** Static AWS credentials for the SDK clients (the local stack); the default provider chain otherwise. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Where metrics are recorded instead of the configured adapters. */
@@ -131,13 +136,18 @@ export function createContainer(
   );
 
   c.register(RegisterEndpointUseCase, once((d) => new RegisterEndpointUseCase(d.resolve(ENDPOINT_REGISTRY), config.region)));
+  registerMessageLog(c, config, overrides.messageLog);
   c.register(
     RecordConnectionUseCase,
     once(
       (d) =>
-        new RecordConnectionUseCase(d.resolve(CONNECTION_REPOSITORY), d.resolve(RegisterEndpointUseCase), d.resolve(CLOCK), {
-          ttlGraceSeconds: config.connectionTtlGraceSeconds,
-        }),
+        new RecordConnectionUseCase(
+          d.resolve(CONNECTION_REPOSITORY),
+          d.resolve(RegisterEndpointUseCase),
+          d.resolve(CLOCK),
+          { ttlGraceSeconds: config.connectionTtlGraceSeconds, recoveryWindowSeconds: config.recoveryWindowSeconds },
+          d.resolve<MessageLog>(MESSAGE_LOG),
+        ),
     ),
   );
   registerParity(c, config, overrides);
@@ -146,19 +156,24 @@ export function createContainer(
   c.register(CheckReadinessUseCase, once((d) => new CheckReadinessUseCase(d.resolve(CONNECTION_REPOSITORY))));
   c.register(
     AnswerClientMessageUseCase,
-    once((d) => new AnswerClientMessageUseCase(d.resolve(CONNECTION_MESSENGER), config.region, d.resolve(SocketGroupUseCase))),
+    once(
+      (d) =>
+        new AnswerClientMessageUseCase(d.resolve(CONNECTION_MESSENGER), config.region, d.resolve(SocketGroupUseCase), d.resolve(ResumeMessagesUseCase)),
+    ),
   );
   c.register(
     NotifyUserUseCase,
     once(
       (d) =>
-        new NotifyUserUseCase(d.resolve(CONNECTION_REPOSITORY), d.resolve(CONNECTION_MESSENGER), d.resolve(CLOCK), d.resolve(LOGGER), {
-          concurrency: config.notifyConcurrency,
-          backoff: { maxAttempts: config.notifyMaxAttempts, baseDelayMs: 50, maxDelayMs: 2_000 },
-          deadlineMs: config.notifyDeadlineMs,
-          connectGraceMs: config.connectGraceMs,
-          ...(overrides.random ? { random: overrides.random } : {}),
-        }),
+        new NotifyUserUseCase(
+          d.resolve(CONNECTION_REPOSITORY),
+          d.resolve(CONNECTION_MESSENGER),
+          d.resolve(CLOCK),
+          d.resolve(LOGGER),
+          { concurrency: config.notifyConcurrency },
+          // The one send path every send shares (registered with the parity use cases).
+          d.resolve(ConnectionSender),
+        ),
     ),
   );
   return c;

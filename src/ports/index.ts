@@ -8,3 +8,4 @@ export * from './group.repository.js';
 export * from './idempotency.store.js';
 export * from './page.js';
 export * from './metrics.js';
+export * from './message.log.js';

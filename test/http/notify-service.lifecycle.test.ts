@@ -84,6 +84,7 @@ describe('server configuration', () => {
       notifyDeadlineMs: 10_000,
       connectGraceMs: 3_000,
       messenger: 'signed-http',
+      recoveryWindowSeconds: 120,
       host: '0.0.0.0',
       port: 3000,
       apiKeys: [TEST_API_KEY, 'second-key-abcdefghijkl'],

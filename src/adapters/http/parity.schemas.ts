@@ -185,6 +185,12 @@ const FanOutFields = {
     description: 'At most 100 failures; the totals count them all.',
   }),
   failuresTruncated: Type.Boolean({ description: 'True when more sockets failed than `failures` lists.' }),
+  stopped: Type.Optional(
+    Type.Union([Type.Literal('DEADLINE_EXCEEDED'), Type.Literal('SHUTDOWN')], {
+      description:
+        'Present when the send stopped before it was done (NOTIFY_DEADLINE_MS passed, or the service shut down): sockets not read yet were not sent to and are not counted; send again (with a new Idempotency-Key) to reach them.',
+    }),
+  ),
 };
 
 export const GroupMessageReply = Type.Object(

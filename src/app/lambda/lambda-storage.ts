@@ -1,6 +1,9 @@
 import { createDynamoDbDocumentClient } from '../../adapters/dynamodb/dynamodb.client.js';
 import { DynamoDbConnectionRepository } from '../../adapters/dynamodb/dynamodb-connection.repository.js';
 import { DynamoDbEndpointRegistry } from '../../adapters/dynamodb/dynamodb-endpoint.registry.js';
+import { DynamoDbMessageLog } from '../../adapters/dynamodb/dynamodb-message.log.js';
+import { InMemoryMessageLog } from '../../adapters/memory/in-memory-message.log.js';
+import type { MessageLog } from '../../ports/message.log.js';
 import { InMemoryConnectionRepository } from '../../adapters/memory/in-memory-connection.repository.js';
 import { InMemoryEndpointRegistry } from '../../adapters/memory/in-memory-endpoint.registry.js';
 import type { ConnectionRepository } from '../../ports/connection.repository.js';
@@ -11,6 +14,7 @@ import { lambdaConfig, lambdaMetrics } from './lambda-environment.js';
 /** Storage of the handlers that keep connections (connect, disconnect): one DynamoDB client per environment. */
 let repository: ConnectionRepository | undefined;
 let registry: EndpointRegistry | undefined;
+let messageLog: MessageLog | undefined;
 let documentClient: ReturnType<typeof createDynamoDbDocumentClient> | undefined;
 
 function dynamoDb() {
@@ -40,4 +44,10 @@ export function lambdaEndpointRegistry(): EndpointRegistry {
     config.storage === 'memory' ? new InMemoryEndpointRegistry() : new DynamoDbEndpointRegistry(dynamoDb(), config.tableName),
     'endpoints',
   ));
+}
+
+/** The message log (message recovery) of `$connect` (marks recovering users) and `$default` (resume). */
+export function lambdaMessageLog(): MessageLog {
+  const config = lambdaConfig();
+  return (messageLog ??= config.storage === 'memory' ? new InMemoryMessageLog() : new DynamoDbMessageLog(dynamoDb(), config.tableName));
 }
