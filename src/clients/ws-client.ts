@@ -29,11 +29,10 @@ export const RECOVERY_SUBPROTOCOL = 'socketpost.v1';
 export interface WebSocketLike {
   readonly readyState: number;
   readonly protocol: string;
-  binaryType: string;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: string, listener: (event: never) => void): void;
-  removeEventListener(type: string, listener: (event: never) => void): void;
+  addEventListener(type: string, listener: (event: object) => void): void;
+  removeEventListener(type: string, listener: (event: object) => void): void;
 }
 
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;

@@ -5,7 +5,6 @@ import {
   SocketpostWsClient,
   backoffCeiling,
   fullJitterDelay,
-  type WebSocketConstructor,
   type WsClientOptions,
   type WsClientTimers,
   type WsMessageEvent,
@@ -36,7 +35,7 @@ interface Recorded {
 
 function client(options: Partial<WsClientOptions> & { url: string }): Recorded {
   const c = new SocketpostWsClient({
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    WebSocket: WebSocket,
     backoff: { initialDelayMs: 20, maxDelayMs: 100 },
     heartbeatIntervalMs: 0,
     rotateAfterMs: 0,

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerClient, type ServerClient } from '../../src/clients/server-client.js';
-import { SocketpostWsClient, type WebSocketConstructor, type WsCloseEvent, type WsOpenEvent } from '../../src/clients/ws-client.js';
+import { SocketpostWsClient, type WsCloseEvent, type WsOpenEvent } from '../../src/clients/ws-client.js';
 import { loadLocalStackConfig } from '../../src/local/local-stack.config.js';
 import { startLocalStack, type LocalStack } from '../../src/local/local-stack.js';
 
@@ -52,7 +52,7 @@ async function runFor(userId: string, recovery: boolean): Promise<RunResult> {
   const client = new SocketpostWsClient({
     url: stack.emulator.wsUrl('dev'),
     token: () => stack.token(userId),
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    WebSocket: WebSocket,
     recovery,
     heartbeatIntervalMs: 1_000, // under the 2 s idle timeout
     rotateAfterMs: 2_500, // under the 5 s maximum duration
