@@ -9,7 +9,7 @@
  *   --smoke                  a tiny load and one round, for the test that checks every row is written
  *   --out FILE               where to write the results (default bench/results.json)
  *   --dynamodb-endpoint URL  a DynamoDB Local to use for the connect storm (else one is started)
- *   --only a,b               run only these sections: signing, fan-out, rest, storm, cold-start, container, memory
+ *   --only a,b               run only these sections: signing, fan-out, rest, storm, cold-start, container, memory, broadcast
  * The messenger is the one the service's configuration chooses (MESSENGER, NOTIFY_CONCURRENCY…).
  */
 import 'reflect-metadata';
@@ -31,7 +31,7 @@ import { startSink } from './support/sink.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 export type BenchMode = 'full' | 'quick' | 'smoke';
-export const SECTIONS = ['signing', 'fan-out', 'rest', 'storm', 'cold-start', 'container', 'memory'] as const;
+export const SECTIONS = ['signing', 'fan-out', 'rest', 'storm', 'cold-start', 'container', 'memory', 'broadcast'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -86,6 +86,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
     await section('cold-start', () => benchColdStart({ rounds: scale.rounds }));
     await section('container', () => benchContainer({ estimate: options.mode !== 'full' }));
     await section('memory', () => benchMemory(sink, { notifies: scale.notifies, env }));
+    await section('broadcast', async () => (await import('./broadcast.bench.js')).benchBroadcast(sink, { connections: scale.connections, rounds: scale.rounds, env, ...(options.dynamoDbEndpoint ? { dynamoDbEndpoint: options.dynamoDbEndpoint } : {}) }));
   } finally {
     await sink.stop();
   }

@@ -13,6 +13,7 @@ import {
   GROUP_PREFIX,
   IDEMPOTENCY_PREFIX,
   ENDPOINT_PARTITION,
+  MESSAGE_LOG_PREFIX,
   HEALTH_CHECK_KEY,
   USER_PREFIX,
 } from '../src/adapters/dynamodb/dynamodb-table.js';
@@ -40,16 +41,18 @@ export const DATA_ACCESS: readonly DataGrant[] = [
   { role: 'disconnect', action: 'dynamodb:DeleteItem', why: 'the remove transaction deletes the id and user items' },
   { role: 'default', action: 'execute-api:ManageConnections:POST', why: 'AnswerClientMessage posts the pong to the sender' },
   { role: 'task', action: 'dynamodb:Query', why: "DynamoDbConnectionRepository.findByUser: a user's connections" },
-  { role: 'task', action: 'dynamodb:GetItem', why: 'readiness ping (HEALTH item); remove reads the id item before pruning' },
+  { role: 'task', action: 'dynamodb:GetItem', why: 'readiness ping (HEALTH item); remove reads the id item before pruning; the message log counter (recovery)' },
   { role: 'task', action: 'dynamodb:DeleteItem', why: 'NotifyUser prunes connections that answered 410 (remove transaction)' },
   { role: 'task', action: 'execute-api:ManageConnections:POST', why: 'NotifyUser posts each message' },
   { role: 'disconnect', action: 'dynamodb:Query', why: "DynamoDbGroupRepository.removeConnectionFromAll finds the socket's own group memberships" },
   { role: 'default', action: 'dynamodb:GetItem', why: 'SocketGroup (join) reads the sender\'s connection record' },
   { role: 'default', action: 'dynamodb:PutItem', why: 'SocketGroup (join) puts the membership and its reverse item (transaction)' },
   { role: 'default', action: 'dynamodb:DeleteItem', why: 'SocketGroup (leave) deletes the membership and its reverse item' },
-  { role: 'task', action: 'dynamodb:PutItem', why: 'group members (PUT /groups/:g/users/:u) and Idempotency-Key claims (conditional put)' },
-  { role: 'task', action: 'dynamodb:UpdateItem', why: 'an Idempotency-Key stores the answer of its request' },
+  { role: 'task', action: 'dynamodb:PutItem', why: 'group members (PUT /groups/:g/users/:u), Idempotency-Key claims (conditional put), logged messages (recovery)' },
+  { role: 'task', action: 'dynamodb:UpdateItem', why: 'an Idempotency-Key stores the answer of its request; the message log counter (recovery append transaction)' },
   { role: 'task', action: 'execute-api:ManageConnections:DELETE', why: 'DELETE /connections/:id and DELETE /users/:u/connections close sockets' },
+  { role: 'connect', action: 'dynamodb:UpdateItem', why: 'a socketpost.v1 socket marks its user recovering (DynamoDbMessageLog.markRecovering)' },
+  { role: 'default', action: 'dynamodb:Query', why: "resume reads the user's logged messages after a seq (DynamoDbMessageLog.readAfter)" },
 ];
 
 /** An index a role may Query, and the index partition keys it may read there (`dynamodb:LeadingKeys`). */
@@ -77,11 +80,22 @@ export const INDEXES: Readonly<Record<AccessRole, readonly IndexGrant[]>> = {
  */
 export const LEADING_KEYS: Readonly<Record<AccessRole, readonly string[]>> = {
   authorizer: [],
-  connect: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, ENDPOINT_PARTITION],
+  // MSGLOG#: the recovering mark of a socketpost.v1 user, on her message log's counter item.
+  connect: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, ENDPOINT_PARTITION, `${MESSAGE_LOG_PREFIX}*`],
   disconnect: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, `${GROUP_PREFIX}*`],
-  default: [`${CONNECTION_PREFIX}*`, `${GROUP_PREFIX}*`],
+  // MSGLOG#: resume reads the user's message log (its counter and messages).
+  default: [`${CONNECTION_PREFIX}*`, `${GROUP_PREFIX}*`, `${MESSAGE_LOG_PREFIX}*`],
   // ENDPOINT: a broadcast lists the registered stages (DynamoDbEndpointRegistry.list).
-  task: [`${USER_PREFIX}*`, `${CONNECTION_PREFIX}*`, ENDPOINT_PARTITION, HEALTH_CHECK_KEY.pk, `${GROUP_PREFIX}*`, `${IDEMPOTENCY_PREFIX}*`],
+  // MSGLOG#: sends number and log the messages of users who opted into recovery (socketpost.v1).
+  task: [
+    `${USER_PREFIX}*`,
+    `${CONNECTION_PREFIX}*`,
+    ENDPOINT_PARTITION,
+    HEALTH_CHECK_KEY.pk,
+    `${GROUP_PREFIX}*`,
+    `${IDEMPOTENCY_PREFIX}*`,
+    `${MESSAGE_LOG_PREFIX}*`,
+  ],
 };
 
 /** The lines of one role. */

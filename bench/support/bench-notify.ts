@@ -29,7 +29,8 @@ export function composeBenchNotify(env: Record<string, string | undefined>): Ben
     ...env,
     STORAGE: 'memory',
   });
-  const logger = createPinoLogger({ level: config.logLevel });
+  // The logger the service's entry point (src/app/server.ts) makes: lines to stdout in batches.
+  const logger = createPinoLogger({ level: config.logLevel, batched: true });
   return { config, logger, container: createContainer(config, { logger, credentials: BENCH_CREDENTIALS }) };
 }
 

@@ -18,13 +18,16 @@ import {
 } from '../adapters/http/edge-errors.js';
 import { SECURITY_HEADERS, securityHeadersFor } from '../adapters/http/security-headers.js';
 import rateLimit from '@fastify/rate-limit';
-import { serializeRequest } from '../adapters/http/request-log.js';
+import { OneLinePerRequestLog, serializeRequest } from '../adapters/http/request-log.js';
+import { installCorrelation, installReportRequestId, requestChildLogger, requestIdOf } from '../adapters/http/correlation.js';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, rateLimitOptions } from '../adapters/http/rate-limit.js';
 import { notifyRoutes } from '../adapters/http/notify.routes.js';
 import { broadcastRoutes } from '../adapters/http/broadcast.routes.js';
 import { connectionRoutes } from '../adapters/http/connection.routes.js';
 import { groupRoutes } from '../adapters/http/group.routes.js';
 import type { ParityUseCases } from './parity.container.js';
+import type { Metrics } from '../ports/metrics.js';
+import { installSendMetrics, metricsRoutes, metricsScrapeGuard, type MetricsExposition } from '../adapters/http/metrics.routes.js';
 
 export interface AppUseCases {
   notifyUser: NotifyUserUseCase;
@@ -49,6 +52,12 @@ export interface BuildAppOptions {
   keepAliveTimeoutMs?: number;
   /** Requests per minute per API key on the authenticated routes; 0 = no limit (default 6,000). */
   rateLimitPerMinute?: number;
+  /** Records deliveries, retries, fan-out sizes and send latencies; none = not recorded. */
+  metrics?: Metrics;
+  /** Served as `GET /metrics` (Prometheus text); none = no such route. */
+  metricsExposition?: MetricsExposition;
+  /** Besides the API keys, this bearer token may read `GET /metrics`. */
+  metricsToken?: string;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -68,16 +77,23 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // the routes and their API key check: without a valid key they answer 401, so nothing is learnt unauthenticated.
     frameworkErrors: createFrameworkErrorHandler((authorization) => guard.allows(authorization)),
     ...(options.logger
-      ? { loggerInstance: options.logger.child({}, { serializers: { req: serializeRequest } }) }
+      ? { loggerInstance: options.logger.child({}, { serializers: { req: serializeRequest } }), logController: new OneLinePerRequestLog() }
       : { logger: false }),
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
-    requestIdHeader: 'x-request-id',
+    // x-request-id honoured when sane, else generated; echoed and carried by every log line (correlation.ts).
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+    requestIdLogLabel: 'requestId',
+    childLoggerFactory: requestChildLogger,
     // A user id may be 128 characters, URL-encoded up to 3 times longer (the default 100 would answer 414).
     routerOptions: { maxParamLength: 1_024 },
     return503OnClosing: true,
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  installCorrelation(app);
+  installReportRequestId(app);
+  if (options.metrics) installSendMetrics(app, options.metrics);
   for (const schema of HTTP_SCHEMAS) app.addSchema(schema);
   // Only JSON bodies: text/plain would otherwise be parsed and then fail validation confusingly.
   app.removeContentTypeParser('text/plain');
@@ -136,6 +152,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, { checkReadiness: options.useCases.checkReadiness });
+  if (options.metricsExposition) {
+    await app.register(metricsRoutes, { exposition: options.metricsExposition, allows: metricsScrapeGuard(guard, options.metricsToken) });
+  }
 
   await app.register(async (secured) => {
     secured.addHook('onRequest', async (request, reply) => {
@@ -153,9 +172,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     const parity = options.useCases.parity;
     if (parity) {
       // Before notifyRoutes: the HEAD route must exist before GET /users/:userId/connections would add its own.
-      await secured.register(connectionRoutes, parity);
-      await secured.register(groupRoutes, parity);
-      await secured.register(broadcastRoutes, parity);
+      const sends = { ...parity, ...(options.shutdown ? { shutdown: options.shutdown } : {}) };
+      await secured.register(connectionRoutes, sends);
+      await secured.register(groupRoutes, sends);
+      await secured.register(broadcastRoutes, sends);
     }
     await secured.register(notifyRoutes, {
       notifyUser: options.useCases.notifyUser,

@@ -29,7 +29,15 @@ export interface CoreConfig {
   connectGraceMs: number;
   /** `MESSENGER`: `signed-http` (default, several times less CPU per post) or `sdk` (the reference). */
   messenger: MessengerKind;
+  /** `METRICS`: `on` (default; also when absent) records metrics (Prometheus in the REST service, EMF in the Lambdas); `off` records none. */
+  metrics?: MetricsSwitch;
+  /** `METRICS_NAMESPACE`: the CloudWatch namespace of the EMF metrics (default `socketpost`). */
+  metricsNamespace?: string;
+  /** How long a user's messages are kept for `socketpost.v1` clients to resume (`RECOVERY_WINDOW_SECONDS`). */
+  recoveryWindowSeconds: number;
 }
+
+export type MetricsSwitch = 'on' | 'off';
 
 export interface JwtConfig {
   /** HS256 secret (local/dev). */
@@ -58,6 +66,10 @@ export interface ServerConfig extends CoreConfig {
   keepAliveTimeoutMs: number;
   /** Requests per minute per API key; 0 = no limit. */
   rateLimitPerMinute: number;
+  /** `METRICS_TOKEN`: a bearer token that may read `GET /metrics` besides the API keys (16+ characters). */
+  metricsToken?: string;
+  /** `METRICS_EMF_INTERVAL_SECONDS`: also write the metrics as CloudWatch EMF lines to stdout this often; 0 = never. */
+  metricsEmfIntervalSeconds?: number;
 }
 
 
@@ -163,7 +175,20 @@ function readCore(r: EnvReader): CoreConfig {
     notifyDeadlineMs: r.int('NOTIFY_DEADLINE_MS', 10_000, 100, 300_000),
     connectGraceMs: r.int('CONNECT_GRACE_MS', 3_000, 0, 60_000),
     messenger: r.oneOf<MessengerKind>('MESSENGER', ['signed-http', 'sdk'], 'signed-http'),
+    ...readMetrics(r),
+    recoveryWindowSeconds: r.int('RECOVERY_WINDOW_SECONDS', 120, 1, 3_600),
   };
+}
+
+const METRICS_NAMESPACE = /^[A-Za-z0-9._/#:-]{1,255}$/;
+
+function readMetrics(r: EnvReader): Pick<CoreConfig, 'metrics' | 'metricsNamespace'> {
+  const metricsNamespace = r.string('METRICS_NAMESPACE', 'socketpost');
+  r.check(
+    METRICS_NAMESPACE.test(metricsNamespace) && !metricsNamespace.startsWith('AWS/'),
+    `METRICS_NAMESPACE must be 1–255 characters of A-Z a-z 0-9 . _ / # : - and not start with AWS/ (got "${metricsNamespace}")`,
+  );
+  return { metrics: r.oneOf<MetricsSwitch>('METRICS', ['on', 'off'], 'on'), metricsNamespace };
 }
 
 /** Configuration of the REST notify service. */
@@ -189,7 +214,20 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     requestTimeoutMs: r.int('REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
     keepAliveTimeoutMs: r.int('KEEP_ALIVE_TIMEOUT_MS', 72_000, 1_000, 600_000),
     rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 6_000, 0, 1_000_000),
+    ...readMetricsAccess(r),
   });
+}
+
+function readMetricsAccess(r: EnvReader): Pick<ServerConfig, 'metricsToken' | 'metricsEmfIntervalSeconds'> {
+  const metricsToken = r.optional('METRICS_TOKEN');
+  r.check(
+    metricsToken === undefined || (metricsToken.length >= MIN_API_KEY_LENGTH && !/\s/.test(metricsToken)),
+    `METRICS_TOKEN must be at least ${MIN_API_KEY_LENGTH} characters without spaces (or unset: GET /metrics then takes an API key)`,
+  );
+  return {
+    ...(metricsToken ? { metricsToken } : {}),
+    metricsEmfIntervalSeconds: r.int('METRICS_EMF_INTERVAL_SECONDS', 0, 0, 3_600),
+  };
 }
 
 /** Configuration shared by every Lambda handler (storage, region, notify tuning). */

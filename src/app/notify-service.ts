@@ -6,7 +6,11 @@ import { NotifyUserUseCase } from '../domain/use-cases/notify-user.use-case.js';
 import { StopController } from '../domain/shared/stop-signal.js';
 import { buildApp } from './app.js';
 import { parityUseCases } from './parity.container.js';
-import type { ServerConfig } from './config.js';
+import type { CoreConfig, ServerConfig } from './config.js';
+import { METRICS, type Metrics } from '../ports/metrics.js';
+import type { EmfMetrics } from '../adapters/observability/emf.metrics.js';
+import type { PrometheusMetrics } from '../adapters/observability/prometheus.metrics.js';
+import { CORE_CONFIG, EMF_METRICS, PROMETHEUS_METRICS } from './tokens.js';
 
 export interface RunningNotifyService {
   app: FastifyInstance;
@@ -26,11 +30,13 @@ const SHUTDOWN_FLUSH_MS = 1_000;
 /** Builds the REST app on a container's use cases and listens. */
 export async function startNotifyService(
   config: Pick<ServerConfig, 'host' | 'port' | 'apiKeys' | 'bodyLimitBytes' | 'shutdownTimeoutMs'> &
-    Partial<Pick<ServerConfig, 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'rateLimitPerMinute'>>,
+    Partial<Pick<ServerConfig, 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'rateLimitPerMinute' | 'metricsToken' | 'metricsEmfIntervalSeconds'>>,
   container: DependencyContainer,
   logger?: FastifyBaseLogger,
 ): Promise<RunningNotifyService> {
   const shutdown = new StopController();
+  const metricsOn = container.resolve<CoreConfig>(CORE_CONFIG).metrics !== 'off';
+  const emfIntervalSeconds = metricsOn ? (config.metricsEmfIntervalSeconds ?? 0) : 0;
   const app = await buildApp({
     useCases: {
       notifyUser: container.resolve(NotifyUserUseCase),
@@ -45,7 +51,17 @@ export async function startNotifyService(
     keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     rateLimitPerMinute: config.rateLimitPerMinute,
     ...(logger ? { logger } : {}),
+    ...(metricsOn
+      ? {
+          metrics: container.resolve<Metrics>(METRICS),
+          metricsExposition: container.resolve<PrometheusMetrics>(PROMETHEUS_METRICS),
+          ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+        }
+      : {}),
   });
+  // METRICS_EMF_INTERVAL_SECONDS: the same metrics as CloudWatch EMF lines on stdout (ECS ships them to CloudWatch).
+  const stopEmf = emfIntervalSeconds > 0 ? container.resolve<EmfMetrics>(EMF_METRICS).flushEvery(emfIntervalSeconds * 1_000) : () => undefined;
+  app.addHook('onClose', async () => stopEmf());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

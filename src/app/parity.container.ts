@@ -27,6 +27,7 @@ import { GROUP_REPOSITORY, type GroupRepository } from '../ports/group.repositor
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../ports/idempotency.store.js';
 import { LOGGER } from '../ports/logger.js';
 import type { CoreConfig } from './config.js';
+import { messageRecovery } from './recovery.container.js';
 import { DYNAMODB_DOCUMENT_CLIENT } from './tokens.js';
 
 export interface ParityOverrides {
@@ -71,8 +72,10 @@ export function registerParity(c: DependencyContainer, config: CoreConfig, overr
       (d) =>
         new ConnectionSender(d.resolve(CONNECTION_REPOSITORY), d.resolve(CONNECTION_MESSENGER), d.resolve(CLOCK), d.resolve(LOGGER), d.resolve(GROUP_REPOSITORY), {
           backoff: { maxAttempts: config.notifyMaxAttempts, baseDelayMs: 50, maxDelayMs: 2_000 },
+          deadlineMs: config.notifyDeadlineMs,
+          connectGraceMs: config.connectGraceMs,
           ...(overrides.random ? { random: overrides.random } : {}),
-        }),
+        }, messageRecovery(d, config)),
     ),
   );
   c.register(NotifyUsersUseCase, once((d) => new NotifyUsersUseCase(d.resolve(NotifyUserUseCase))));

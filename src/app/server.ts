@@ -7,7 +7,8 @@ import { startNotifyService, type RunningNotifyService } from './notify-service.
 /** Entry of the notify REST service (container image / `npm run start:server`). */
 async function main(): Promise<void> {
   const config = loadServerConfig();
-  const pinoLogger = createPinoLogger({ level: config.logLevel });
+  // A long-running process: log lines are written in batches, and flushed on exit (pino.logger.ts).
+  const pinoLogger = createPinoLogger({ level: config.logLevel, batched: true });
   const logger = pinoLogger.instance;
   // Signals are handled from the start: Fastify logs "listening" before startNotifyService returns, and a
   // SIGTERM in between would otherwise kill the process without a graceful shutdown.

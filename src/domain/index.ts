@@ -25,3 +25,4 @@ export * from './use-cases/run-idempotently.use-case.js';
 export * from './use-cases/send-to-connection.use-case.js';
 export * from './use-cases/send-to-group.use-case.js';
 export * from './use-cases/socket-group.use-case.js';
+export { OutgoingMessage } from './services/outgoing-message.js';

@@ -9,6 +9,8 @@ import { createConnectHandler } from '../adapters/lambda/connect.handler.js';
 import { createDefaultHandler } from '../adapters/lambda/default.handler.js';
 import { createDisconnectHandler } from '../adapters/lambda/disconnect.handler.js';
 import { createPinoLogger } from '../adapters/logging/pino.logger.js';
+import { observeAuthorizer, observeWebSocketHandler } from '../adapters/lambda/lambda-observability.js';
+import { METRICS, type Metrics } from '../ports/metrics.js';
 import { AnswerClientMessageUseCase } from '../domain/use-cases/answer-client-message.use-case.js';
 import { AuthorizeConnectionUseCase } from '../domain/use-cases/authorize-connection.use-case.js';
 import { RecordConnectionUseCase } from '../domain/use-cases/record-connection.use-case.js';
@@ -95,11 +97,13 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       { logger: pino, credentials: config.credentials },
     );
     const verifier = new JoseTokenVerifier({ secret: config.jwtSecret });
+    // The handlers record into the notify service's metrics (GET /metrics), each event in its request context.
+    const metrics = container.resolve<Metrics>(METRICS);
     const handlers = {
-      authorizer: createAuthorizerHandler(new AuthorizeConnectionUseCase(verifier), pino.child({ fn: 'authorizer' })),
-      connect: createConnectHandler(container.resolve(RecordConnectionUseCase), pino.child({ fn: 'connect' })),
-      disconnect: createDisconnectHandler(container.resolve(RemoveConnectionUseCase), pino.child({ fn: 'disconnect' })),
-      default: createDefaultHandler(container.resolve(AnswerClientMessageUseCase), pino.child({ fn: 'default' })),
+      authorizer: observeAuthorizer(createAuthorizerHandler(new AuthorizeConnectionUseCase(verifier), pino.child({ fn: 'authorizer' }), metrics), metrics),
+      connect: observeWebSocketHandler('connect', createConnectHandler(container.resolve(RecordConnectionUseCase), pino.child({ fn: 'connect' })), metrics),
+      disconnect: observeWebSocketHandler('disconnect', createDisconnectHandler(container.resolve(RemoveConnectionUseCase), pino.child({ fn: 'disconnect' })), metrics),
+      default: observeWebSocketHandler('default', createDefaultHandler(container.resolve(AnswerClientMessageUseCase), pino.child({ fn: 'default' })), metrics),
     };
     // LOG_EVENTS=1 shows every event whatever LOG_LEVEL is, so it gets its own info-level logger.
     const eventLogger = createPinoLogger({ level: 'info' }).child({ component: 'events' });
@@ -190,6 +194,9 @@ export function banner(stack: LocalStack): string {
     '',
     `  Notify REST API     ${notify.url}      (POST /notify, GET /users/:userId/connections)`,
     `  API docs            ${notify.url}/docs`,
+    config.metrics === 'off'
+      ? '  Metrics             off (METRICS=off)'
+      : `  Metrics             ${notify.url}/metrics   (Prometheus text; Authorization: Bearer <API key${config.metricsToken ? ' or METRICS_TOKEN' : ''}>)`,
     `  API key             ${key}`,
     ...config.wsStages.map((s) => `  WebSocket [${s}]`.padEnd(22) + `${emulator.wsUrl(s)}?token=<JWT>`),
     ...config.wsStages.map((s) => `  @connections [${s}]`.padEnd(22) + `${emulator.managementEndpoint(s)}/@connections/{id}`),

@@ -7,3 +7,5 @@ export * from './token.verifier.js';
 export * from './group.repository.js';
 export * from './idempotency.store.js';
 export * from './page.js';
+export * from './metrics.js';
+export * from './message.log.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiGatewayConnectionMessenger } from '../../src/adapters/api-gateway/api-gateway-connection.messenger.js';
+import { InstrumentedConnectionMessenger } from '../../src/adapters/observability/instrumented-connection.messenger.js';
 import { PacedConnectionMessenger } from '../../src/adapters/api-gateway/paced-connection.messenger.js';
 import { SignedHttpConnectionMessenger } from '../../src/adapters/api-gateway/signed-http-connection.messenger.js';
 import { loadCoreConfig } from '../../src/app/config.js';
@@ -7,10 +8,12 @@ import { createContainer } from '../../src/app/container.js';
 import { CONNECTION_MESSENGER, type ConnectionMessenger } from '../../src/ports/connection.messenger.js';
 import { coreConfig } from '../support/core-config.js';
 
-/** The adapter behind the pacing decorator the container registers. */
+/** The adapter behind the metrics and pacing decorators the container registers. */
 function adapterOf(messenger: ConnectionMessenger): unknown {
-  expect(messenger).toBeInstanceOf(PacedConnectionMessenger);
-  return (messenger as unknown as { inner: unknown }).inner;
+  expect(messenger).toBeInstanceOf(InstrumentedConnectionMessenger);
+  const paced = (messenger as unknown as { inner: unknown }).inner;
+  expect(paced).toBeInstanceOf(PacedConnectionMessenger);
+  return (paced as { inner: unknown }).inner;
 }
 
 describe('MESSENGER configuration', () => {
@@ -36,5 +39,11 @@ describe('MESSENGER configuration', () => {
 
     expect(adapterOf(signed)).toBeInstanceOf(SignedHttpConnectionMessenger);
     expect(adapterOf(sdk)).toBeInstanceOf(ApiGatewayConnectionMessenger);
+  });
+
+  it('should register the paced messenger without the metrics decorator when METRICS=off', () => {
+    const credentials = { accessKeyId: 'AKIDCONTAINER', secretAccessKey: 'container-secret' };
+    const messenger = createContainer(coreConfig({ metrics: 'off' }), { credentials }).resolve<ConnectionMessenger>(CONNECTION_MESSENGER);
+    expect(messenger).toBeInstanceOf(PacedConnectionMessenger);
   });
 });

@@ -11,7 +11,8 @@ import { runBench } from '../../bench/index.js';
 import { dynamoDbEndpoint } from '../support/dynamodb-local.js';
 
 const ROWS = [
-  'sign PostToConnection: aws4',
+  'sign PostToConnection: socketpost signer',
+  'sign PostToConnection: socketpost signer, vs aws4',
   'fan-out: notifyUser',
   'fan-out: notifyUser, vs naive',
   'REST: POST /notify',
@@ -23,6 +24,7 @@ const ROWS = [
   'container: production install',
   'memory: RSS after warm-up',
   'memory: RSS after all notifies',
+  'broadcast: DynamoDB sharded index',
 ];
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'socketpost-bench-smoke-'));
@@ -44,5 +46,6 @@ describe('npm run bench (smoke)', () => {
     expect(rows.find((r) => r.name === 'fan-out: notifyUser')?.baseline).toBe('raw undici');
     expect(rows.find((r) => r.name === 'fan-out: notifyUser, vs naive')?.baseline).toBe('naive');
     expect(rows.find((r) => r.name === 'REST: POST /notify')?.baseline).toBe('hello');
+    expect(rows.find((r) => r.name === 'broadcast: DynamoDB sharded index')).toMatchObject({ unit: 'connections/s', baseline: 'same broadcast, in-memory storage' });
   }, 180_000);
 });

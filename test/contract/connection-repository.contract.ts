@@ -42,6 +42,18 @@ export function describeConnectionRepositoryContract(
       expect(found).not.toHaveProperty('userAgent');
     });
 
+    it('should keep the subprotocol chosen at $connect, and leave it absent for a plain socket', async () => {
+      const recoverable = aConnection({ protocol: 'socketpost.v1' });
+      const plain = aConnection({ userId: recoverable.userId });
+      await Promise.all([repository.save(recoverable), repository.save(plain)]);
+
+      expect((await repository.findById(recoverable.connectionId))?.protocol).toBe('socketpost.v1');
+      expect(await repository.findById(plain.connectionId)).not.toHaveProperty('protocol');
+      const byUser = await repository.findByUser(recoverable.userId);
+      expect(byUser.find((c) => c.connectionId === recoverable.connectionId)).toEqual(recoverable);
+      expect(byUser.find((c) => c.connectionId === plain.connectionId)).toEqual(plain);
+    });
+
     it('should store an endpoint given as a ManagementEndpoint instance as its plain fields', async () => {
       const endpoint = ManagementEndpoint.fromRequestContext(
         { apiId: 'abc123', domainName: 'abc123.execute-api.eu-west-1.amazonaws.com', stage: 'prod' },

@@ -47,7 +47,8 @@ describe('SendToConnectionUseCase and CloseConnectionUseCase', () => {
 
   it('should remove the record and the group memberships of a connection that answers 410', async () => {
     const f = parityFixture();
-    const c = await f.connect({ connectionId: 'c1', userId: 'alice' });
+    // Older than the connect grace: its 410 means gone, not "still opening".
+    const c = await f.connect({ connectionId: 'c1', userId: 'alice', connectedAt: f.clock.now() - 60_000 });
     await f.groups.addConnection('room', c);
     f.messenger.script('c1', { status: 'gone' });
 

@@ -84,6 +84,7 @@ describe('server configuration', () => {
       notifyDeadlineMs: 10_000,
       connectGraceMs: 3_000,
       messenger: 'signed-http',
+      recoveryWindowSeconds: 120,
       host: '0.0.0.0',
       port: 3000,
       apiKeys: [TEST_API_KEY, 'second-key-abcdefghijkl'],
@@ -92,6 +93,9 @@ describe('server configuration', () => {
       requestTimeoutMs: 30_000,
       keepAliveTimeoutMs: 72_000,
       rateLimitPerMinute: 6_000,
+      metrics: 'on',
+      metricsNamespace: 'socketpost',
+      metricsEmfIntervalSeconds: 0,
     });
   });
 

@@ -62,6 +62,63 @@ describe('notify service shutdown with posts still in flight', () => {
   });
 });
 
+describe('shutdown and deadline reach every send, not only /notify', () => {
+  async function stackWith(config: Parameters<typeof coreConfig>[0]) {
+    const messenger = new HalfHangingMessenger();
+    const container = createContainer(coreConfig(config), { messenger, logger: new MemoryLogger() });
+    const record = container.resolve(RecordConnectionUseCase);
+    for (const connectionId of ['fast', 'slow']) {
+      await record.execute({
+        connectionId,
+        userId: 'alice',
+        apiId: 'apia1',
+        domainName: 'apia1.execute-api.us-east-1.amazonaws.com',
+        stage: 'dev',
+        connectedAt: Date.now() - 60_000,
+      });
+    }
+    return { messenger, container };
+  }
+  const post = (url: string, path: string, body: unknown) =>
+    fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('should answer an in-flight broadcast with what is known and "stopped": "SHUTDOWN"', async () => {
+    const { messenger, container } = await stackWith({ notifyDeadlineMs: 60_000 });
+    const service = await startNotifyService(serverConfig({ shutdownTimeoutMs: 1_500 }), container);
+
+    const inFlight = post(service.url, '/broadcast', { message: 'late' });
+    await expect.poll(() => messenger.hanging).toBe(1);
+    const closed = service.close();
+
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ delivered: 1, failed: 1, stopped: 'SHUTDOWN', failures: [{ connectionId: 'slow', code: 'SHUTDOWN' }] });
+    await closed;
+  });
+
+  it('should end a group send and a send to one connection at NOTIFY_DEADLINE_MS', async () => {
+    const { container } = await stackWith({ notifyDeadlineMs: 300 });
+    const service = await startNotifyService(serverConfig({ shutdownTimeoutMs: 1_500 }), container);
+    try {
+      const joined = await fetch(`${service.url}/groups/g/users/alice`, { method: 'PUT', headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+      expect(joined.status).toBe(204);
+      const group = await post(service.url, '/groups/g/messages', { message: 'x' });
+      expect(group.status).toBe(200);
+      expect(await group.json()).toMatchObject({ delivered: 1, failed: 1, stopped: 'DEADLINE_EXCEEDED', failures: [{ connectionId: 'slow', code: 'DEADLINE_EXCEEDED' }] });
+
+      const one = await post(service.url, '/connections/slow/messages', { message: 'x' });
+      expect(one.status).toBe(200);
+      expect(await one.json()).toMatchObject({ connectionId: 'slow', status: 'failed', error: { code: 'DEADLINE_EXCEEDED' } });
+    } finally {
+      await service.close();
+    }
+  });
+});
+
 describe('notify deadline and connect grace configuration', () => {
   it('should default NOTIFY_DEADLINE_MS to 10 s and CONNECT_GRACE_MS to 3 s, and read them', () => {
     expect(loadServerConfig({ NOTIFY_API_KEYS: TEST_API_KEY })).toMatchObject({ notifyDeadlineMs: 10_000, connectGraceMs: 3_000 });

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { InMemoryIdempotencyStore } from '../../src/adapters/memory/in-memory-idempotency.store.js';
 import { describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_BYTES } from '../../src/domain/model/limits.js';
 import { auth, restFixture } from './rest-app.fixture.js';
@@ -88,6 +90,40 @@ describe('parity routes (app.inject, in-memory storage)', () => {
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.json()).toMatchObject({ delivered: 1 });
     expect(f.messenger.posts).toHaveLength(1);
+  });
+
+  it('should scope Idempotency-Key by API key: another caller with the same key sends and sees nothing of the first', async () => {
+    const claimed: string[] = [];
+    class RecordingStore extends InMemoryIdempotencyStore {
+      override claim(...args: Parameters<InMemoryIdempotencyStore['claim']>) {
+        claimed.push(args[0]);
+        return super.claim(...args);
+      }
+    }
+    const f = await restFixture({ idempotencyStore: new RecordingStore() });
+    await f.connect('c1', 'alice');
+    const other = { authorization: 'Bearer second-key-abcdefghijkl' };
+    const send = (headers: Record<string, string>, message: string) =>
+      f.app.inject({ method: 'POST', url: '/connections/c1/messages', headers: { ...headers, 'idempotency-key': 'same-key' }, payload: { message } });
+
+    const first = await send(auth, 'from the first caller');
+    const otherBody = await send(other, 'from the second caller');
+    const sameBody = await send(other, 'from the second caller');
+    const firstAgain = await send(auth, 'from the first caller');
+
+    expect(first.statusCode).toBe(200);
+    // Not 422 IDEMPOTENCY_KEY_REUSED and not a replay of the first caller's answer: its own send.
+    expect(otherBody.statusCode).toBe(200);
+    expect(otherBody.headers['idempotent-replayed']).toBeUndefined();
+    // Each caller's repeat is still replayed.
+    expect(sameBody.headers['idempotent-replayed']).toBe('true');
+    expect(firstAgain.headers['idempotent-replayed']).toBe('true');
+    expect(f.messenger.posts.map((p) => p.text)).toEqual(['from the first caller', 'from the second caller']);
+    // Stored under a digest of the API key, never the key itself.
+    const digest = (key: string) => createHash('sha256').update(key).digest('base64url');
+    expect(new Set(claimed)).toEqual(new Set([`${digest(auth.authorization.slice(7))}#same-key`, `${digest('second-key-abcdefghijkl')}#same-key`]));
+    expect(claimed.join()).not.toContain('second-key-abcdefghijkl');
+    expect(claimed.join()).not.toContain(auth.authorization.slice(7));
   });
 
   it('should document every parity route with examples in the OpenAPI document', async () => {

@@ -38,6 +38,27 @@ describe('request logs', () => {
     expect(log).not.toContain('SECRET-KEY-IN-QUERY-0123');
   });
 
+  it('should write one line per answered request, with its method, path, status and response time', async () => {
+    const f = await loggedApp();
+    await f.app.inject({ method: 'POST', url: '/notify', headers: auth, payload: { userId: 'alice', message: 'hi' } });
+    await f.app.inject({ method: 'GET', url: '/nowhere' });
+    const lines = f
+      .log()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { msg: string; reqId?: string; req?: { method: string; url: string }; res?: { statusCode: number }; responseTime?: number });
+    const requestLines = lines.filter((l) => l.req);
+    expect(requestLines.map((l) => [l.msg, l.req?.method, l.req?.url, l.res?.statusCode])).toEqual([
+      ['request completed', 'POST', '/notify', 200],
+      ['request completed', 'GET', '/nowhere', 404],
+    ]);
+    for (const line of requestLines) {
+      expect(typeof line.responseTime).toBe('number');
+      expect(line.reqId).toBeTruthy();
+    }
+    expect(lines.some((l) => l.msg === 'incoming request')).toBe(false);
+  });
+
   it('should keep the query out of the log of a refused request and of an unknown route too', async () => {
     const f = await loggedApp();
     await f.app.inject({ method: 'GET', url: '/users/alice/connections?api_key=SECRET-KEY-IN-QUERY-0123' });

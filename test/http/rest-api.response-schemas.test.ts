@@ -48,6 +48,7 @@ describe('REST response schemas', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       userId: 'alice',
+      requestId: expect.any(String),
       delivered: 1,
       gone: 0,
       failed: 1,
@@ -86,8 +87,8 @@ describe('REST response schemas', () => {
 
     // One user (userId) or several (userIds): the two documented shapes of the report.
     const [oneUser, manyUsers] = schemaOf('/notify', 'post', '200').anyOf;
-    expect(Object.keys(oneUser.properties)).toEqual(['userId', 'delivered', 'gone', 'failed', 'connections']);
-    expect(Object.keys(manyUsers.properties)).toEqual(['delivered', 'gone', 'failed', 'excluded', 'users']);
+    expect(Object.keys(oneUser.properties)).toEqual(['userId', 'requestId', 'delivered', 'gone', 'failed', 'connections']);
+    expect(Object.keys(manyUsers.properties)).toEqual(['requestId', 'delivered', 'gone', 'failed', 'excluded', 'users']);
     expect(Object.keys(schemaOf('/users/{userId}/connections', 'get', '200').properties)).toEqual(['userId', 'connections']);
     expect(Object.keys(schemaOf('/healthz', 'get', '200').properties)).toEqual(['status']);
     expect(Object.keys(schemaOf('/readyz', 'get', '200').properties)).toEqual(['status']);

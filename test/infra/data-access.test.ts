@@ -29,6 +29,7 @@ const KEY_KINDS: Record<string, string | undefined> = {
   HEALTH_CHECK_KEY: 'HEALTH',
   GROUP_PREFIX: 'GROUP#*',
   IDEMPOTENCY_PREFIX: 'IDEMPOTENCY#*',
+  MESSAGE_LOG_PREFIX: 'MSGLOG#*',
   // Used by table administration (ensureTable) only, never a key of a data call.
   TABLE_KEYS: undefined,
   // Attribute names and shard arithmetic: no key of their own.
@@ -101,12 +102,18 @@ describe('data access per role (infra/data-access.ts) against the code', { timeo
   });
 
   it('should find the calls the issue names, so the analysis really follows the code', () => {
-    expect(used.connect.actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(used.connect.actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect(used.disconnect.actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query']);
     expect(used.task.actions).toEqual(
       expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:DeleteItem', 'execute-api:ManageConnections:POST']),
     );
-    expect(used.default.actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'execute-api:ManageConnections:POST']);
+    expect(used.default.actions).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'execute-api:ManageConnections:POST',
+    ]);
     expect(used.authorizer.actions).toEqual([]);
   });
 

@@ -181,7 +181,7 @@ describe('deployment profiles', { timeout: 180_000 }, () => {
           );
         }
       }
-      expect(LEADING_KEYS.connect).toEqual(['USER#*', 'CONN#*', 'ENDPOINT']);
+      expect(LEADING_KEYS.connect).toEqual(['USER#*', 'CONN#*', 'ENDPOINT', 'MSGLOG#*']);
       expect(LEADING_KEYS.authorizer).toEqual([]);
       // BCAST#… keys only on the broadcast index, never on the table.
       for (const role of ACCESS_ROLES) expect(LEADING_KEYS[role].join(' ')).not.toMatch(/BCAST#/);

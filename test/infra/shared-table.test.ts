@@ -103,9 +103,10 @@ describe('an edge stack in eu-west-1 recording into a shared table in us-east-1'
     // The Lambdas never read the index: no `/index/*`, no other region, no wildcard.
     expect([...new Set(resources)]).toEqual([SHARED_TABLE_ARN]);
     const actions = [...new Set(statements.flatMap(({ statement }) => [statement.Action].flat()))].sort();
-    // TransactWriteItems is authorised as the Put/Delete it contains; nothing else (no Scan, no batch, no update).
-    // Query: $disconnect finds the socket's own group memberships.
-    expect(actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    // TransactWriteItems is authorised as the Put/Delete it contains; nothing else (no Scan, no batch).
+    // Query: $disconnect finds the socket's own group memberships, resume reads the message log.
+    // UpdateItem: $connect of a socketpost.v1 socket marks its user recovering.
+    expect(actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
   });
 
   it('should still let $default post only to its own eu-west-1 stage', () => {

@@ -27,14 +27,18 @@ function portIsFree(port: number): Promise<boolean> {
 }
 
 describe('startDynamoDbLocal', () => {
-  let instance: DynamoDbLocal | undefined;
+  // Kept as a promise so that the instance is stopped even when the test gives up while it is still starting
+  // (a slow JVM start on a loaded machine would otherwise leave a second DynamoDB Local running).
+  let starting: Promise<DynamoDbLocal> | undefined;
 
   afterAll(async () => {
+    const instance = await starting?.catch(() => undefined);
     await instance?.stop();
   });
 
   it('should start a second DynamoDB Local that answers, then stop it, free its port and reap its pid', async () => {
-    instance = await startDynamoDbLocal();
+    starting = startDynamoDbLocal();
+    const instance = await starting;
     const { endpoint, port, pid } = instance;
     expect(endpoint).toBe(`http://127.0.0.1:${port}`);
     expect(isAlive(pid)).toBe(true);
@@ -52,7 +56,8 @@ describe('startDynamoDbLocal', () => {
 
     expect(isAlive(pid)).toBe(false);
     expect(await portIsFree(port)).toBe(true);
-  });
+    // The launcher's own start timeout is 60 s; a JVM start on a busy machine may take longer than the default.
+  }, 90_000);
 
   it('should say what to install when java is not on PATH', async () => {
     const path = process.env.PATH;

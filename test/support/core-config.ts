@@ -15,6 +15,7 @@ export function coreConfig(overrides: Partial<CoreConfig> = {}): CoreConfig {
     notifyDeadlineMs: 10_000,
     connectGraceMs: 3_000,
     messenger: 'signed-http',
+    recoveryWindowSeconds: 120,
     ...overrides,
   };
 }

@@ -1,6 +1,6 @@
 import { InMemoryGroupRepository } from '../../src/adapters/memory/in-memory-group.repository.js';
 import { InMemoryIdempotencyStore } from '../../src/adapters/memory/in-memory-idempotency.store.js';
-import { ConnectionSender } from '../../src/domain/services/connection-sender.js';
+import { ConnectionSender, type SendPolicy } from '../../src/domain/services/connection-sender.js';
 import { BroadcastUseCase } from '../../src/domain/use-cases/broadcast.use-case.js';
 import { CloseConnectionUseCase } from '../../src/domain/use-cases/close-connection.use-case.js';
 import { CloseUserConnectionsUseCase } from '../../src/domain/use-cases/close-user-connections.use-case.js';
@@ -13,12 +13,15 @@ import { SendToGroupUseCase } from '../../src/domain/use-cases/send-to-group.use
 import { SocketGroupUseCase } from '../../src/domain/use-cases/socket-group.use-case.js';
 import { domainFixture } from './domain-fixture.js';
 
-/** The parity use cases on the in-memory adapters, with small pages so that pagination is exercised. */
-export function parityFixture(pageSize = 3) {
-  const f = domainFixture();
+/**
+ * The parity use cases on the in-memory adapters, with small pages so that pagination is exercised; `policy`
+ * configures the one send path they all share (NotifyUser included).
+ */
+export function parityFixture(pageSize = 3, policy: Partial<SendPolicy> = {}) {
+  const f = domainFixture(policy);
   const groups = new InMemoryGroupRepository();
   const idempotency = new InMemoryIdempotencyStore();
-  const sender = new ConnectionSender(f.connections, f.messenger, f.clock, f.logger, groups, { random: () => 0.5 });
+  const sender = new ConnectionSender(f.connections, f.messenger, f.clock, f.logger, groups, { random: () => 0.5, ...policy });
   const fanOut = { concurrency: 4, pageSize };
   const closeConnection = new CloseConnectionUseCase(f.connections, f.messenger, groups);
   return {

@@ -5,18 +5,30 @@ import type { AwsCredentials } from './sigv4.signer.js';
 export interface CredentialsSource {
   /** Credentials valid now; rejects when none can be found. */
   get(): Promise<AwsCredentials>;
+  /**
+   * The credentials to sign with right now when they are at hand without waiting (cached and not about to
+   * expire), else undefined: the caller then awaits `get()`. Optional; it saves a fan-out one await per post.
+   */
+  current?(): AwsCredentials | undefined;
 }
 
 /** Fixed credentials (the local stack, tests). */
 export class StaticCredentialsSource implements CredentialsSource {
   private readonly credentials: Promise<AwsCredentials>;
 
+  private readonly value: AwsCredentials;
+
   constructor(credentials: AwsCredentials) {
-    this.credentials = Promise.resolve({ ...credentials });
+    this.value = { ...credentials };
+    this.credentials = Promise.resolve(this.value);
   }
 
   get(): Promise<AwsCredentials> {
     return this.credentials;
+  }
+
+  current(): AwsCredentials {
+    return this.value;
   }
 }
 
@@ -34,7 +46,7 @@ export interface RefreshingCredentialsOptions {
  * caller waits for the one fetch under way.
  */
 export class RefreshingCredentialsSource implements CredentialsSource {
-  private current: AwsCredentials | undefined;
+  private cached: AwsCredentials | undefined;
   private refreshing: Promise<AwsCredentials> | undefined;
   private readonly refreshBeforeMs: number;
   private readonly now: () => number;
@@ -48,7 +60,7 @@ export class RefreshingCredentialsSource implements CredentialsSource {
   }
 
   get(): Promise<AwsCredentials> {
-    const current = this.current;
+    const current = this.cached;
     if (current) {
       const expiresAt = current.expiration?.getTime();
       if (expiresAt === undefined) return Promise.resolve(current);
@@ -63,10 +75,18 @@ export class RefreshingCredentialsSource implements CredentialsSource {
     return this.refresh();
   }
 
+  /** The cached credentials while they are outside the refresh window; undefined when `get()` has work to do. */
+  current(): AwsCredentials | undefined {
+    const current = this.cached;
+    if (!current) return undefined;
+    const expiresAt = current.expiration?.getTime();
+    return expiresAt === undefined || expiresAt - this.now() > this.refreshBeforeMs ? current : undefined;
+  }
+
   private refresh(): Promise<AwsCredentials> {
     this.refreshing ??= this.provider().then(
       (credentials) => {
-        this.current = credentials;
+        this.cached = credentials;
         this.refreshing = undefined;
         return credentials;
       },

@@ -9,6 +9,7 @@ import type {
 import { RefreshingCredentialsSource, StaticCredentialsSource, type CredentialsSource } from './aws-credentials.source.js';
 import { errorTypeOf, failedCall, failedManagementCall, retryAfterMsOf, type ManagementAnswer } from './management-api.outcome.js';
 import { SigV4Signer, type AwsCredentials } from './sigv4.signer.js';
+import { exchange, type ExchangeOptions } from './undici-exchange.js';
 
 export interface SignedHttpMessengerOptions {
   /** Static credentials or a source; the AWS standard provider chain (refreshed before expiry) when absent. */
@@ -46,6 +47,11 @@ const DEFAULT_KEEP_ALIVE_MS = 30_000;
 const MAX_ERROR_BODY_CHARS = 4_096;
 const POST_HEADERS = { 'content-type': 'application/octet-stream' };
 const NO_HEADERS = {};
+const isSuccess = (status: number) => status >= 200 && status < 300;
+/** A success's body matters only for GET; an error's body is its message. */
+const READ_GET: ExchangeOptions = { keepBody: () => true, maxBodyChars: MAX_ERROR_BODY_CHARS };
+const READ_OTHER: ExchangeOptions = { keepBody: (status) => !isSuccess(status), maxBodyChars: MAX_ERROR_BODY_CHARS };
+const DELIVERED: PostResult = Object.freeze({ status: 'delivered' });
 
 /**
  * Talks to the @connections API with SigV4-signed HTTP over one `undici` Pool per endpoint origin (keep-alive,
@@ -90,7 +96,7 @@ export class SignedHttpConnectionMessenger implements ConnectionMessenger {
   async post(endpoint: ManagementEndpointProps, connectionId: string, data: Uint8Array): Promise<PostResult> {
     const exchange = await this.call('POST', endpoint, connectionId, data);
     if (!exchange.ok) return failedCall(exchange.answer);
-    if (exchange.status >= 200 && exchange.status < 300) return { status: 'delivered' };
+    if (isSuccess(exchange.status)) return DELIVERED;
     return failedCall(this.answerOf(exchange, 'POST', endpoint));
   }
 
@@ -130,9 +136,10 @@ export class SignedHttpConnectionMessenger implements ConnectionMessenger {
       return { ok: false, answer: { message, retryable: false } };
     }
 
-    let credentials: AwsCredentials;
+    // Valid cached credentials are taken at once (one await less per post); else the source fetches them.
+    let credentials: AwsCredentials | undefined = this.credentials.current?.();
     try {
-      credentials = await this.credentials.get();
+      credentials ??= await this.credentials.get();
     } catch (error) {
       const message =
         `${method} ${endpoint.url}/@connections: no AWS credentials (${describe(error)}); give the service a role ` +
@@ -145,11 +152,8 @@ export class SignedHttpConnectionMessenger implements ConnectionMessenger {
     const headers = this.signer.sign({ method, host: target.host, path, headers: base, ...(data ? { body: data } : {}) }, credentials, endpoint.region, this.now());
 
     try {
-      const response = await target.pool.request({ method, path, headers, body: data ?? null });
-      const ok = response.statusCode >= 200 && response.statusCode < 300;
-      // A success's body matters only for GET; an error's body is its message.
-      const body = ok && method !== 'GET' ? (await response.body.dump(), '') : (await response.body.text()).slice(0, MAX_ERROR_BODY_CHARS);
-      return { ok: true, status: response.statusCode, headers: response.headers, body };
+      const answer = await exchange(target.pool, { method, path, headers, body: data ?? null }, method === 'GET' ? READ_GET : READ_OTHER);
+      return { ok: true, status: answer.status, headers: answer.headers, body: answer.body };
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       const name = error instanceof Error ? error.name : 'Error';

@@ -209,6 +209,7 @@ export function toItem(key: TableKey, connection: Connection): Record<string, un
     expiresAt: connection.expiresAt,
     sourceIp: connection.sourceIp,
     userAgent: connection.userAgent,
+    protocol: connection.protocol,
   };
 }
 
@@ -229,5 +230,6 @@ export function toConnection(item: Record<string, unknown>): Connection {
   };
   if (typeof item.sourceIp === 'string') connection.sourceIp = item.sourceIp;
   if (typeof item.userAgent === 'string') connection.userAgent = item.userAgent;
+  if (typeof item.protocol === 'string') connection.protocol = item.protocol;
   return connection;
 }

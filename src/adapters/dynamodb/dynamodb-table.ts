@@ -19,6 +19,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * - group member (socket): pk `GROUP#{group}`,        sk `CONN#{connectionId}`  (a copy of the connection, same TTL)
  *   and its reverse:       pk `CONN#{connectionId}`,  sk `GROUP#{group}`        (so `$disconnect` finds it)
  * - idempotency key:       pk `IDEMPOTENCY#{key}`,    sk the same
+ * - message log counter:   pk `MSGLOG#{userId}`,      sk `SEQ`      (last seq given, recovering-until mark; no TTL)
+ * - logged message:        pk `MSGLOG#{userId}`,      sk `MSG#{seq, 15 digits}` (expires through the TTL)
  * The id view of a connection also carries `shardKey` = `BCAST#{apiId}#{stage}#{shard}` (shard = a hash of the
  * connection id modulo STAGE_SHARDS): the sparse index `broadcast` (shardKey, connectionId) lists a stage's
  * connections in STAGE_SHARDS partitions that a broadcast reads in parallel.
@@ -34,6 +36,8 @@ export const CONNECTION_PREFIX = 'CONN#';
 export const ENDPOINT_PARTITION = 'ENDPOINT';
 export const GROUP_PREFIX = 'GROUP#';
 export const IDEMPOTENCY_PREFIX = 'IDEMPOTENCY#';
+/** A user's message log (message recovery): its counter item and its messages. */
+export const MESSAGE_LOG_PREFIX = 'MSGLOG#';
 /** The partition keys of the `broadcast` index (`shardKey`), never of the table. */
 export const BROADCAST_SHARD_PREFIX = 'BCAST#';
 

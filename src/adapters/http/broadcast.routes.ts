@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { BroadcastUseCase } from '../../domain/use-cases/broadcast.use-case.js';
+import type { StopSignal } from '../../domain/shared/stop-signal.js';
 import type { RunIdempotentlyUseCase } from '../../domain/use-cases/run-idempotently.use-case.js';
 import { idempotently } from './idempotency.js';
 import { BroadcastBody, BroadcastReply, IdempotencyHeaders } from './parity.schemas.js';
@@ -11,6 +12,8 @@ const BROADCAST_ERRORS = [400, 401, 409, 413, 415, 422, 429, 503];
 export interface BroadcastRoutesOptions {
   broadcast: BroadcastUseCase;
   runIdempotently: RunIdempotentlyUseCase;
+  /** Stops sends still running when the service shuts down (they answer with what is known). */
+  shutdown?: StopSignal;
 }
 
 /** `POST /broadcast`: every live connection (of one API and stage, or of all). */
@@ -36,7 +39,7 @@ export const broadcastRoutes: FastifyPluginAsyncTypebox<BroadcastRoutesOptions> 
           ...(apiId ? { apiId } : {}),
           ...(stage ? { stage } : {}),
           ...(excludeConnectionIds ? { excludeConnectionIds } : {}),
-        }),
+        }, uc.shutdown),
       );
     },
   );

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CloseConnectionUseCase } from '../../domain/use-cases/close-connection.use-case.js';
 import type { CloseUserConnectionsUseCase } from '../../domain/use-cases/close-user-connections.use-case.js';
 import type { IsUserOnlineUseCase } from '../../domain/use-cases/is-user-online.use-case.js';
+import type { StopSignal } from '../../domain/shared/stop-signal.js';
 import type { RunIdempotentlyUseCase } from '../../domain/use-cases/run-idempotently.use-case.js';
 import type { SendToConnectionUseCase } from '../../domain/use-cases/send-to-connection.use-case.js';
 import { UserParams } from './http.schemas.js';
@@ -15,6 +16,8 @@ export interface ConnectionRoutesOptions {
   closeUserConnections: CloseUserConnectionsUseCase;
   isUserOnline: IsUserOnlineUseCase;
   runIdempotently: RunIdempotentlyUseCase;
+  /** Stops sends still running when the service shuts down (they answer with what is known). */
+  shutdown?: StopSignal;
 }
 
 /**
@@ -46,7 +49,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<ConnectionRoutesOptions
     },
     async (request, reply) =>
       idempotently(request, reply, uc.runIdempotently, () =>
-        uc.sendToConnection.execute({ connectionId: request.params.connectionId, message: request.body.message }),
+        uc.sendToConnection.execute({ connectionId: request.params.connectionId, message: request.body.message }, uc.shutdown),
       ),
   );
 

@@ -4,6 +4,7 @@ import type {
   ListGroupUsersUseCase,
   RemoveUserFromGroupUseCase,
 } from '../../domain/use-cases/group-membership.use-cases.js';
+import type { StopSignal } from '../../domain/shared/stop-signal.js';
 import type { RunIdempotentlyUseCase } from '../../domain/use-cases/run-idempotently.use-case.js';
 import type { SendToGroupUseCase } from '../../domain/use-cases/send-to-group.use-case.js';
 import { idempotently } from './idempotency.js';
@@ -24,6 +25,8 @@ export interface GroupRoutesOptions {
   listGroupUsers: ListGroupUsersUseCase;
   sendToGroup: SendToGroupUseCase;
   runIdempotently: RunIdempotentlyUseCase;
+  /** Stops sends still running when the service shuts down (they answer with what is known). */
+  shutdown?: StopSignal;
 }
 
 /**
@@ -116,7 +119,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox<GroupRoutesOptions> = async 
           group: request.params.group,
           message: request.body.message,
           ...(request.body.excludeConnectionIds ? { excludeConnectionIds: request.body.excludeConnectionIds } : {}),
-        }),
+        }, uc.shutdown),
       ),
   );
 };

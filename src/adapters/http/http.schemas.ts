@@ -20,11 +20,17 @@ export const Message = Type.Union(
   { description: 'At most 131,072 bytes once encoded (API Gateway limit).' },
 );
 
+/** The request's id (`x-request-id`), added to every send report: search the logs and metrics of one send by it. */
+export const RequestIdField = Type.Optional(
+  Type.String({ description: "This request's id (also the `x-request-id` answer header): every log line of the send carries it." }),
+);
+
 export const DeliveryStatus = Type.Union([Type.Literal('delivered'), Type.Literal('gone'), Type.Literal('failed')]);
 
 export const NotifyReply = Type.Object(
   {
     userId: Type.String(),
+    requestId: RequestIdField,
     delivered: Type.Integer({ description: 'Connections that received the message.' }),
     gone: Type.Integer({ description: 'Connections found closed (410) and removed.' }),
     failed: Type.Integer({ description: 'Connections that could not be reached; see each `error`.' }),

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RunIdempotentlyUseCase } from '../../domain/use-cases/run-idempotently.use-case.js';
+import { rateLimitKey } from './rate-limit.js';
 
 /**
  * Runs a send under the request's `Idempotency-Key` header, if it has one: a repeat gets the first answer
- * with `Idempotent-Replayed: true`. The fingerprint covers the method, the path and the body.
+ * with `Idempotent-Replayed: true`. The fingerprint covers the method, the path and the body; the key is scoped
+ * by the caller (a SHA-256 digest of the presented API key, never the key itself), so two API keys that pick
+ * the same `Idempotency-Key` never see each other's answers.
  */
 export async function idempotently<T>(
   request: FastifyRequest,
@@ -17,7 +20,10 @@ export async function idempotently<T>(
   const fingerprint = createHash('sha256')
     .update(`${request.method} ${request.url.split('?')[0]}\n${JSON.stringify(request.body ?? null)}`)
     .digest('base64url');
-  const outcome = await runIdempotently.execute({ key: Array.isArray(key) ? key.join(',') : key, fingerprint }, send);
+  const outcome = await runIdempotently.execute(
+    { key: Array.isArray(key) ? key.join(',') : key, fingerprint, caller: rateLimitKey(request) },
+    send,
+  );
   if (outcome.replayed) reply.header('idempotent-replayed', 'true');
   return outcome.value;
 }

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_AUDIENCE_IDS } from '../../domain/model/audience.js';
-import { Message, NotifyReply, UserId } from './http.schemas.js';
+import { Message, NotifyReply, RequestIdField, UserId } from './http.schemas.js';
 
 /**
  * Request and reply schemas of the group, broadcast, one-connection and close routes (with OpenAPI examples).
@@ -59,6 +59,7 @@ const Counts = {
 
 export const NotifyUsersReply = Type.Object(
   {
+    requestId: RequestIdField,
     ...Counts,
     excluded: Type.Integer({ description: 'Sockets skipped because excludeConnectionIds named them.' }),
     users: Type.Array(Type.Ref('NotifyReply'), { description: "Each user's delivery report." }),
@@ -95,6 +96,7 @@ export type MessageBody = Static<typeof MessageBody>;
 
 export const ConnectionDeliveryReply = Type.Object(
   {
+    requestId: RequestIdField,
     connectionId: Type.String(),
     status: Type.Union([Type.Literal('delivered'), Type.Literal('gone'), Type.Literal('failed')], { description: 'Never `gone`: a gone connection answers 404.' }),
     attempts: Type.Integer(),
@@ -176,12 +178,19 @@ export const BroadcastBody = Type.Object(
 export type BroadcastBody = Static<typeof BroadcastBody>;
 
 const FanOutFields = {
+  requestId: RequestIdField,
   ...Counts,
   excluded: Type.Integer({ description: 'Sockets skipped because excludeConnectionIds named them.' }),
   failures: Type.Array(Type.Object({ connectionId: Type.String(), code: Type.String(), message: Type.String() }), {
     description: 'At most 100 failures; the totals count them all.',
   }),
   failuresTruncated: Type.Boolean({ description: 'True when more sockets failed than `failures` lists.' }),
+  stopped: Type.Optional(
+    Type.Union([Type.Literal('DEADLINE_EXCEEDED'), Type.Literal('SHUTDOWN')], {
+      description:
+        'Present when the send stopped before it was done (NOTIFY_DEADLINE_MS passed, or the service shut down): sockets not read yet were not sent to and are not counted; send again (with a new Idempotency-Key) to reach them.',
+    }),
+  ),
 };
 
 export const GroupMessageReply = Type.Object(

@@ -2,9 +2,14 @@ import type { RecordConnectionUseCase } from '../../domain/use-cases/record-conn
 import type { Logger } from '../../ports/logger.js';
 import { composeConnect } from '../../app/lambda/connect.composition.js';
 import type { WebSocketHandler } from './lambda-events.js';
-import { BAD_EVENT, OK, failureResult, locationOf, once, requestContextOf } from './lambda-support.js';
+import { observeWebSocketHandler } from './lambda-observability.js';
+import { BAD_EVENT, OK, failureResult, header, locationOf, once, requestContextOf } from './lambda-support.js';
 
-/** `$connect`: stores the connection with the endpoint of the API + stage it was opened on. */
+/**
+ * `$connect`: stores the connection with the endpoint of the API + stage it was opened on. A client offering
+ * the `socketpost.v1` subprotocol gets it back in `Sec-WebSocket-Protocol` (API Gateway passes the header on
+ * to the handshake's answer; without it the client's handshake fails).
+ */
 export function createConnectHandler(recordConnection: RecordConnectionUseCase, logger: Logger): WebSocketHandler {
   return async (event) => {
     const ctx = requestContextOf(event);
@@ -15,15 +20,17 @@ export function createConnectHandler(recordConnection: RecordConnectionUseCase, 
       return { statusCode: 401, body: 'Unauthorized' };
     }
     try {
-      await recordConnection.execute({
+      const offeredProtocols = header(event.headers, 'sec-websocket-protocol');
+      const connection = await recordConnection.execute({
         ...locationOf(event),
         connectionId: ctx.connectionId,
         userId,
         connectedAt: ctx.connectedAt,
         sourceIp: ctx.identity?.sourceIp,
         userAgent: ctx.identity?.userAgent,
+        ...(offeredProtocols !== undefined ? { offeredProtocols } : {}),
       });
-      return OK;
+      return connection.protocol ? { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': connection.protocol } } : OK;
     } catch (error) {
       return failureResult(error, logger, 'connect');
     }
@@ -31,6 +38,6 @@ export function createConnectHandler(recordConnection: RecordConnectionUseCase, 
 }
 
 export const handler: WebSocketHandler = once(() => {
-  const { recordConnection, logger } = composeConnect();
-  return createConnectHandler(recordConnection, logger);
+  const { recordConnection, logger, metrics } = composeConnect();
+  return observeWebSocketHandler('connect', createConnectHandler(recordConnection, logger), metrics);
 });

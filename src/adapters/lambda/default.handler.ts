@@ -2,6 +2,7 @@ import type { AnswerClientMessageUseCase } from '../../domain/use-cases/answer-c
 import type { Logger } from '../../ports/logger.js';
 import { composeDefault } from '../../app/lambda/default.composition.js';
 import type { WebSocketHandler } from './lambda-events.js';
+import { observeWebSocketHandler } from './lambda-observability.js';
 import { BAD_EVENT, OK, failureResult, locationOf, once, requestContextOf } from './lambda-support.js';
 
 /** `$default`: `{"action":"ping"}` gets `{"type":"pong"}` through the sender's own endpoint; the rest is accepted. */
@@ -29,6 +30,6 @@ export function createDefaultHandler(answerClientMessage: AnswerClientMessageUse
 }
 
 export const handler: WebSocketHandler = once(() => {
-  const { answerClientMessage, logger } = composeDefault();
-  return createDefaultHandler(answerClientMessage, logger);
+  const { answerClientMessage, logger, metrics } = composeDefault();
+  return observeWebSocketHandler('default', createDefaultHandler(answerClientMessage, logger), metrics);
 });

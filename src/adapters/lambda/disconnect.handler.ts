@@ -2,6 +2,7 @@ import type { RemoveConnectionUseCase } from '../../domain/use-cases/remove-conn
 import type { Logger } from '../../ports/logger.js';
 import { composeDisconnect } from '../../app/lambda/disconnect.composition.js';
 import type { WebSocketHandler } from './lambda-events.js';
+import { observeWebSocketHandler } from './lambda-observability.js';
 import { OK, once, requestContextOf } from './lambda-support.js';
 
 /** `$disconnect`: forgets the connection. Always 200: API Gateway ignores the answer, and the TTL is the safety net. */
@@ -27,6 +28,6 @@ export function createDisconnectHandler(removeConnection: RemoveConnectionUseCas
 }
 
 export const handler: WebSocketHandler = once(() => {
-  const { removeConnection, logger } = composeDisconnect();
-  return createDisconnectHandler(removeConnection, logger);
+  const { removeConnection, logger, metrics } = composeDisconnect();
+  return observeWebSocketHandler('disconnect', createDisconnectHandler(removeConnection, logger), metrics);
 });

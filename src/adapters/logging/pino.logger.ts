@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger as Pino, type LoggerOptions } from 'pino';
 import type { LogFields, Logger } from '../../ports/logger.js';
+import { isNoFields, requestLogFields } from '../observability/request-context.js';
 
 export type PinoLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -7,7 +8,19 @@ export interface CreatePinoLoggerOptions {
   level: PinoLevel;
   /** Where lines go (default stdout). Tests pass a stream they read. */
   destination?: DestinationStream | NodeJS.WritableStream;
+  /**
+   * Lines to stdout are batched (default false: each line is written before the logging call returns, as a
+   * Lambda needs, since it may be frozen as soon as its handler returns). The long-running service batches: a
+   * write system call per line was a large part of what info-level request logging cost it. Batched lines are
+   * still written synchronously and in order, once `BATCH_BYTES` are pending, at least every
+   * `BATCH_FLUSH_MS`, and when the process exits (also on an uncaught exception); a process killed outright
+   * (SIGKILL, out of memory) loses at most the last `BATCH_FLUSH_MS` of lines.
+   */
+  batched?: boolean;
 }
+
+export const BATCH_BYTES = 8_192;
+export const BATCH_FLUSH_MS = 250;
 
 export const REDACTED = '[REDACTED]';
 
@@ -79,16 +92,38 @@ function serializeError(error: Error): Record<string, unknown> {
   return redactSecrets({ ...pino.stdSerializers.err(error) });
 }
 
+let lastTimeMs = Number.NaN;
+let lastTime = '';
+
+/** pino's `isoTime` (`,"time":"2026-11-26T13:45:07.123Z"`), formatted once per millisecond however many lines share it. */
+export function isoTime(): string {
+  const now = Date.now();
+  if (now !== lastTimeMs) {
+    lastTimeMs = now;
+    lastTime = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastTime;
+}
+
 /** The pino options socketpost uses everywhere (also for Fastify's logger, so both redact alike). */
 export function pinoOptions(level: PinoLevel): LoggerOptions {
   return {
     level,
     base: { service: 'socketpost' },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTime,
     // Secrets are removed from each line's fields and from the base bindings (PinoLogger.child: a child's) before they are written.
     formatters: { log: (fields) => redactSecrets(fields), bindings: (bindings) => redactSecrets(bindings) },
     serializers: { err: serializeError, error: serializeError },
+    // Every line written while a request runs carries its `requestId` (and `traceId`): the fields object is built
+    // once per request, and outside a request nothing is merged (no allocation per line).
+    mixin: requestLogFields,
+    mixinMergeStrategy: mergeRequestFields,
   };
+}
+
+/** The line's own fields win over the request's; pino's default strategy would write into the shared object. */
+function mergeRequestFields(fields: object, requestFields: object): object {
+  return isNoFields(requestFields) ? fields : { ...requestFields, ...fields };
 }
 
 /** The port's Logger over a pino instance. */
@@ -123,8 +158,20 @@ export class PinoLogger implements Logger {
 }
 
 export function createPinoLogger(options: CreatePinoLoggerOptions): PinoLogger {
-  const instance = options.destination
-    ? pino(pinoOptions(options.level), options.destination as DestinationStream)
-    : pino(pinoOptions(options.level));
+  const destination = options.destination ?? (options.batched ? batchedStdout() : undefined);
+  const instance = destination ? pino(pinoOptions(options.level), destination as DestinationStream) : pino(pinoOptions(options.level));
   return new PinoLogger(instance);
+}
+
+/** stdout, written in batches (see `CreatePinoLoggerOptions.batched`). */
+function batchedStdout(): DestinationStream {
+  const destination = pino.destination({ dest: 1, sync: true, minLength: BATCH_BYTES, periodicFlush: BATCH_FLUSH_MS });
+  process.once('exit', () => {
+    try {
+      destination.flushSync();
+    } catch {
+      // stdout already closed: nothing more can be written
+    }
+  });
+  return destination;
 }

@@ -1,15 +1,17 @@
 import { RecordConnectionUseCase } from '../../domain/use-cases/record-connection.use-case.js';
 import { RegisterEndpointUseCase } from '../../domain/use-cases/register-endpoint.use-case.js';
 import type { Logger } from '../../ports/logger.js';
-import { lambdaClock, lambdaConfig, lambdaLogger } from './lambda-environment.js';
-import { lambdaConnectionRepository, lambdaEndpointRegistry } from './lambda-storage.js';
+import type { LambdaMetrics } from '../../adapters/lambda/lambda-observability.js';
+import { lambdaClock, lambdaConfig, lambdaLogger, lambdaMetrics } from './lambda-environment.js';
+import { lambdaConnectionRepository, lambdaEndpointRegistry, lambdaMessageLog } from './lambda-storage.js';
 
-/** `$connect`: storage and the clock; no messenger, no token verifier. */
-export function composeConnect(): { recordConnection: RecordConnectionUseCase; logger: Logger } {
+/** `$connect`: storage (connections, endpoints, the message log's recovering mark) and the clock; no messenger, no token verifier. */
+export function composeConnect(): { recordConnection: RecordConnectionUseCase; logger: Logger; metrics: LambdaMetrics } {
   const config = lambdaConfig();
   const registerEndpoint = new RegisterEndpointUseCase(lambdaEndpointRegistry(), config.region);
   const recordConnection = new RecordConnectionUseCase(lambdaConnectionRepository(), registerEndpoint, lambdaClock(), {
     ttlGraceSeconds: config.connectionTtlGraceSeconds,
-  });
-  return { recordConnection, logger: lambdaLogger() };
+    recoveryWindowSeconds: config.recoveryWindowSeconds,
+  }, lambdaMessageLog());
+  return { recordConnection, logger: lambdaLogger(), metrics: lambdaMetrics() };
 }

@@ -1,9 +1,23 @@
 import { AnswerClientMessageUseCase } from '../../domain/use-cases/answer-client-message.use-case.js';
+import { ResumeMessagesUseCase } from '../../domain/use-cases/resume-messages.use-case.js';
 import type { Logger } from '../../ports/logger.js';
-import { lambdaConfig, lambdaLogger } from './lambda-environment.js';
+import type { LambdaMetrics } from '../../adapters/lambda/lambda-observability.js';
+import { lambdaClock, lambdaConfig, lambdaLogger, lambdaMetrics } from './lambda-environment.js';
 import { lambdaMessenger } from './lambda-messenger.js';
+import { lambdaConnectionRepository, lambdaMessageLog } from './lambda-storage.js';
 
-/** `$default`: the messenger (to answer a ping through the sender's endpoint); no storage. */
-export function composeDefault(): { answerClientMessage: AnswerClientMessageUseCase; logger: Logger } {
-  return { answerClientMessage: new AnswerClientMessageUseCase(lambdaMessenger(), lambdaConfig().region), logger: lambdaLogger() };
+/**
+ * `$default`: the messenger (to answer through the sender's endpoint); for `resume`, the sender's connection
+ * record and the message log.
+ */
+export function composeDefault(): { answerClientMessage: AnswerClientMessageUseCase; logger: Logger; metrics: LambdaMetrics } {
+  const config = lambdaConfig();
+  const resume = new ResumeMessagesUseCase(lambdaConnectionRepository(), lambdaMessageLog(), lambdaMessenger(), lambdaClock(), {
+    windowSeconds: config.recoveryWindowSeconds,
+  });
+  return {
+    answerClientMessage: new AnswerClientMessageUseCase(lambdaMessenger(), config.region, undefined, resume),
+    logger: lambdaLogger(),
+    metrics: lambdaMetrics(),
+  };
 }

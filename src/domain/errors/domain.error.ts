@@ -27,8 +27,14 @@ export class MessageTooLargeError extends DomainError {
   constructor(
     readonly sizeBytes: number,
     readonly limitBytes: number,
+    /** What is too large when it is not the message itself (e.g. the message in its recovery envelope). */
+    subject?: string,
   ) {
-    super(`message is ${sizeBytes} bytes; API Gateway accepts at most ${limitBytes} bytes`);
+    super(
+      subject
+        ? `message is ${sizeBytes} bytes in ${subject}; API Gateway accepts at most ${limitBytes} bytes: send a smaller message`
+        : `message is ${sizeBytes} bytes; API Gateway accepts at most ${limitBytes} bytes`,
+    );
   }
 }
 

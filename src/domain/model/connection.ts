@@ -11,6 +11,8 @@ export interface Connection {
   expiresAt: number;
   sourceIp?: string;
   userAgent?: string;
+  /** The WebSocket subprotocol selected at `$connect` (`socketpost.v1`: messages in `{seq, data}` envelopes); absent for plain sockets. */
+  protocol?: string;
 }
 
 export function isLive(connection: Connection, nowMs: number): boolean {

@@ -15,6 +15,11 @@ export interface FanOutReport {
   failures: FanOutFailure[];
   /** True when more sockets failed than `failures` lists. */
   failuresTruncated: boolean;
+  /**
+   * Present when the send stopped before it was done (its deadline passed, or the service shut down): the
+   * connections it had not read yet were not sent to and are not counted.
+   */
+  stopped?: 'DEADLINE_EXCEEDED' | 'SHUTDOWN';
 }
 
 export class FanOutTally {

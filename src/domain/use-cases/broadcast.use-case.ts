@@ -3,8 +3,9 @@ import { exclusionSet } from '../model/audience.js';
 import type { FanOutReport } from '../model/fan-out-report.js';
 import type { ConnectionSender } from '../services/connection-sender.js';
 import { FanOut } from '../services/fan-out.js';
+import { OutgoingMessage, type NotificationMessage } from '../services/outgoing-message.js';
 import { mapWithConcurrency } from '../shared/map-with-concurrency.js';
-import { encodeMessage, type NotificationMessage } from './notify-user.use-case.js';
+import type { StopSignal } from '../shared/stop-signal.js';
 import type { FanOutOptions } from './send-to-group.use-case.js';
 import type { ConnectionRepository } from '../../ports/connection.repository.js';
 import type { EndpointRegistry } from '../../ports/endpoint.registry.js';
@@ -43,20 +44,30 @@ export class BroadcastUseCase {
     private readonly options: BroadcastOptions,
   ) {}
 
-  async execute(command: BroadcastCommand): Promise<BroadcastReport> {
+  /** Honours the send deadline, the connect grace and `stop` (shutdown) like every send. */
+  async execute(command: BroadcastCommand, stop?: StopSignal): Promise<BroadcastReport> {
     const excluded = exclusionSet(command.excludeConnectionIds);
-    const data = encodeMessage(command.message);
+    const message = OutgoingMessage.of(command.message);
     for (const field of ['apiId', 'stage'] as const) {
       const value = command[field];
       if (value !== undefined && (typeof value !== 'string' || value.length === 0 || value.length > 128)) {
         throw new ValidationError(field, 'must be 1–128 characters');
       }
     }
+    const run = this.sender.start(stop);
+    try {
+      return await this.fanOut(command, message, excluded, run.signal);
+    } finally {
+      run.end();
+    }
+  }
+
+  private async fanOut(command: BroadcastCommand, message: OutgoingMessage, excluded: ReadonlySet<string>, stop: StopSignal): Promise<BroadcastReport> {
     const stages = (await this.endpoints.list())
       .filter((e) => (command.apiId === undefined || e.apiId === command.apiId) && (command.stage === undefined || e.stage === command.stage))
       .map((e) => ({ apiId: e.apiId, stage: e.stage }));
 
-    const fanOut = new FanOut(this.sender, data, excluded, this.options.concurrency);
+    const fanOut = new FanOut(this.sender, message, excluded, this.options.concurrency, stop);
     const shards = stages.flatMap(({ apiId, stage }) =>
       Array.from({ length: this.connections.stageShards }, (_, shard) => ({ apiId, stage, shard })),
     );
@@ -67,7 +78,7 @@ export class BroadcastUseCase {
     );
 
     const report = { stages: stages.map((s) => `${s.apiId}/${s.stage}`), ...fanOut.report() };
-    this.logger.info('broadcast finished', { stages: report.stages, bytes: data.byteLength, delivered: report.delivered, gone: report.gone, failed: report.failed, excluded: report.excluded });
+    this.logger.info('broadcast finished', { stages: report.stages, bytes: message.byteLength, ...(report.stopped ? { stoppedBy: report.stopped } : {}), delivered: report.delivered, gone: report.gone, failed: report.failed, excluded: report.excluded });
     return report;
   }
 }

@@ -25,21 +25,32 @@ const USERS_IN_FLIGHT = 4;
 export class NotifyUsersUseCase {
   constructor(private readonly notifyUser: NotifyUserUseCase) {}
 
-  /** `stop` ends every user's notify early (see NotifyUserUseCase). */
+  /**
+   * The users share one deadline (NOTIFY_DEADLINE_MS for the whole request, not per user); `stop` ends every
+   * user's notify early (see NotifyUserUseCase).
+   */
   async execute(command: NotifyUsersCommand, stop?: StopSignal): Promise<NotifyUsersReport> {
     const userIds = assertUserIds(command.userIds);
     // Refuses a bad or oversized message before the first user is notified.
     encodeMessage(command.message);
-    const users = await mapWithConcurrency(userIds, USERS_IN_FLIGHT, (userId) =>
-      this.notifyUser.execute(
-        {
-          userId,
-          message: command.message,
-          ...(command.excludeConnectionIds ? { excludeConnectionIds: command.excludeConnectionIds } : {}),
-        },
-        stop,
-      ),
-    );
+    await this.notifyUser.assertEnvelopeFitsFor(userIds, command.message);
+    // One deadline for the whole request (each user's notify also stops when it does), and shutdown.
+    const run = this.notifyUser.sender.start(stop);
+    let users: DeliveryReport[];
+    try {
+      users = await mapWithConcurrency(userIds, USERS_IN_FLIGHT, (userId) =>
+        this.notifyUser.execute(
+          {
+            userId,
+            message: command.message,
+            ...(command.excludeConnectionIds ? { excludeConnectionIds: command.excludeConnectionIds } : {}),
+          },
+          run.signal,
+        ),
+      );
+    } finally {
+      run.end();
+    }
     const sum = (pick: (r: DeliveryReport) => number) => users.reduce((total, r) => total + pick(r), 0);
     return {
       delivered: sum((r) => r.delivered),

@@ -8,6 +8,11 @@ export interface IdempotentRequest {
   key: string;
   /** A digest of what the request asks (method, route, body): the same key with another fingerprint is refused. */
   fingerprint: string;
+  /**
+   * Who sends (an opaque id, e.g. a digest of the caller's API key; never a secret): keys are scoped by it, so
+   * two callers who pick the same key never see each other's answers. Without it the key is shared.
+   */
+  caller?: string;
 }
 
 export type IdempotentOutcome<T> = { replayed: false; value: T } | { replayed: true; value: T };
@@ -20,7 +25,7 @@ export const IDEMPOTENCY_LOCK_MS = 60_000;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * Runs a send at most once per `Idempotency-Key` within 24 h: a repeat with the same request gets the first
+ * Runs a send at most once per `Idempotency-Key` (of one caller) within 24 h: a repeat with the same request gets the first
  * answer without sending anything; the same key with another request is refused (IDEMPOTENCY_KEY_REUSED);
  * a repeat while the first still runs is refused (IDEMPOTENCY_KEY_IN_USE), so that two requests never both send.
  */
@@ -34,8 +39,9 @@ export class RunIdempotentlyUseCase {
     if (typeof request.key !== 'string' || !KEY.test(request.key)) {
       throw new ValidationError('Idempotency-Key', 'must be 1–255 printable ASCII characters (a UUID is a good choice)');
     }
+    const key = request.caller === undefined ? request.key : `${request.caller}#${request.key}`;
     const now = this.clock.now();
-    const claim = await this.store.claim(request.key, request.fingerprint, {
+    const claim = await this.store.claim(key, request.fingerprint, {
       nowMs: now,
       lockedUntilMs: now + IDEMPOTENCY_LOCK_MS,
       expiresAtMs: now + IDEMPOTENCY_TTL_MS,
@@ -51,10 +57,10 @@ export class RunIdempotentlyUseCase {
       value = await run();
     } catch (error) {
       // Refused before sending (bad input, storage down): the caller may fix it and retry with the same key.
-      await this.store.release(request.key).catch(() => undefined);
+      await this.store.release(key).catch(() => undefined);
       throw error;
     }
-    await this.store.complete(request.key, JSON.stringify(value));
+    await this.store.complete(key, JSON.stringify(value));
     return { replayed: false, value };
   }
 }

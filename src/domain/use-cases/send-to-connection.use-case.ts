@@ -1,6 +1,9 @@
 import { ConnectionNotFoundError } from '../errors/parity.errors.js';
+import type { ConnectionDelivery } from '../model/delivery.js';
+import { isRecoverable } from '../model/recovery.js';
 import type { ConnectionSender } from '../services/connection-sender.js';
-import { encodeMessage, type ConnectionDelivery, type NotificationMessage } from './notify-user.use-case.js';
+import { OutgoingMessage, type NotificationMessage } from '../services/outgoing-message.js';
+import type { StopSignal } from '../shared/stop-signal.js';
 import type { ConnectionRepository } from '../../ports/connection.repository.js';
 
 export interface SendToConnectionCommand {
@@ -15,11 +18,20 @@ export class SendToConnectionUseCase {
     private readonly sender: ConnectionSender,
   ) {}
 
-  async execute(command: SendToConnectionCommand): Promise<ConnectionDelivery> {
-    const data = encodeMessage(command.message);
-    const connection = await this.connections.findById(command.connectionId);
-    if (!connection) throw new ConnectionNotFoundError(command.connectionId);
-    const delivery = await this.sender.send(connection, data);
+  /** Honours the send deadline and the connect grace like every send; `stop` (shutdown) ends it early. */
+  async execute(command: SendToConnectionCommand, stop?: StopSignal): Promise<ConnectionDelivery> {
+    const message = OutgoingMessage.of(command.message);
+    const run = this.sender.start(stop);
+    let delivery: ConnectionDelivery;
+    try {
+      const connection = await this.connections.findById(command.connectionId);
+      if (!connection) throw new ConnectionNotFoundError(command.connectionId);
+      // Message recovery: a socketpost.v1 socket's message is numbered and logged for its user (413 first when it cannot fit).
+      if (isRecoverable(connection)) await this.sender.prepareUser(message, connection.userId, [connection]);
+      delivery = await this.sender.send(connection, message, run.signal);
+    } finally {
+      run.end();
+    }
     if (delivery.status === 'gone') throw new ConnectionNotFoundError(command.connectionId);
     return delivery;
   }

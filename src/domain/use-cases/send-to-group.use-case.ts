@@ -3,8 +3,9 @@ import type { Connection } from '../model/connection.js';
 import type { FanOutReport } from '../model/fan-out-report.js';
 import type { ConnectionSender } from '../services/connection-sender.js';
 import { FanOut } from '../services/fan-out.js';
+import { OutgoingMessage, type NotificationMessage } from '../services/outgoing-message.js';
 import { mapWithConcurrency } from '../shared/map-with-concurrency.js';
-import { encodeMessage, type NotificationMessage } from './notify-user.use-case.js';
+import type { StopSignal } from '../shared/stop-signal.js';
 import type { ConnectionRepository } from '../../ports/connection.repository.js';
 import type { GroupRepository } from '../../ports/group.repository.js';
 import type { Logger } from '../../ports/logger.js';
@@ -43,11 +44,21 @@ export class SendToGroupUseCase {
     private readonly options: FanOutOptions,
   ) {}
 
-  async execute(command: SendToGroupCommand): Promise<SendToGroupReport> {
+  /** Honours the send deadline, the connect grace and `stop` (shutdown) like every send. */
+  async execute(command: SendToGroupCommand, stop?: StopSignal): Promise<SendToGroupReport> {
     const group = assertGroupName(command.group);
     const excluded = exclusionSet(command.excludeConnectionIds);
-    const data = encodeMessage(command.message);
-    const fanOut = new FanOut(this.sender, data, excluded, this.options.concurrency);
+    const message = OutgoingMessage.of(command.message);
+    const run = this.sender.start(stop);
+    try {
+      return await this.fanOut(group, message, excluded, run.signal);
+    } finally {
+      run.end();
+    }
+  }
+
+  private async fanOut(group: string, message: OutgoingMessage, excluded: ReadonlySet<string>, stop: StopSignal): Promise<SendToGroupReport> {
+    const fanOut = new FanOut(this.sender, message, excluded, this.options.concurrency, stop);
     const limit = this.options.pageSize;
 
     const viaUsers = fanOut.drain(async (cursor) => {
@@ -62,7 +73,7 @@ export class SendToGroupUseCase {
     await Promise.all([viaUsers, viaSockets]);
 
     const report = { group, ...fanOut.report() };
-    this.logger.info('group send finished', { group, bytes: data.byteLength, delivered: report.delivered, gone: report.gone, failed: report.failed, excluded: report.excluded });
+    this.logger.info('group send finished', { group, bytes: message.byteLength, ...(report.stopped ? { stoppedBy: report.stopped } : {}), delivered: report.delivered, gone: report.gone, failed: report.failed, excluded: report.excluded });
     return report;
   }
 

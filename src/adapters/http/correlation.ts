@@ -1,0 +1,88 @@
+import { AsyncResource } from 'node:async_hooks';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import {
+  BOUND_TO_REQUEST,
+  createRequestContext,
+  type RequestContext,
+  newRequestId,
+  runWithRequestContext,
+  saneRequestId,
+} from '../observability/request-context.js';
+
+/**
+ * Request correlation for the REST service. Each request gets an id: the caller's `x-request-id` when it is
+ * sane (1–128 of `A-Z a-z 0-9 . _ : / + = -`), else a new UUID. It is echoed in the `x-request-id` answer
+ * header, is Fastify's `request.id` (its request lines carry it as `requestId`), and runs as the request context
+ * of everything the request does, so every log line of the request and of each post of its fan-out carries
+ * `requestId` (and `traceId` when a valid W3C `traceparent` came in).
+ */
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** Fastify's `genReqId`: the caller's sane `x-request-id`, else a new one. */
+export function requestIdOf(request: { headers: Record<string, string | string[] | undefined> }): string {
+  return saneRequestId(request.headers[REQUEST_ID_HEADER]) ?? newRequestId();
+}
+
+const SCOPE = Symbol('socketpost.requestScope');
+type ScopedRequest = FastifyRequest & { [SCOPE]?: AsyncResource };
+const CONTEXT = Symbol('socketpost.requestContext');
+type RawWithContext = IncomingMessage & { [CONTEXT]?: RequestContext };
+
+function contextOf(raw: RawWithContext, requestId: string): RequestContext {
+  return (raw[CONTEXT] ??= createRequestContext(requestId, raw.headers.traceparent));
+}
+
+/**
+ * Fastify's `childLoggerFactory`: the request's logger is bound to `requestId` (and `traceId`) from its first
+ * line ("incoming request" is written before any hook runs), and marked so that the logger's mixin adds nothing.
+ */
+export const requestChildLogger: NonNullable<FastifyServerOptions['childLoggerFactory']> = function requestChildLogger(
+  logger: FastifyBaseLogger,
+  bindings,
+  options,
+  raw,
+) {
+  const fields = bindings as Record<string, unknown>;
+  const requestId = typeof fields.requestId === 'string' ? fields.requestId : String(fields.reqId ?? newRequestId());
+  const child = logger.child({ ...bindings, ...contextOf(raw as RawWithContext, requestId).logFields }, options);
+  (child as unknown as { [BOUND_TO_REQUEST]: boolean })[BOUND_TO_REQUEST] = true;
+  return child;
+};
+
+/**
+ * Installs the hooks. The context is entered in `onRequest`; the body is parsed in the socket's own async
+ * context, so `preValidation` (and through it the handler) re-enters it through an AsyncResource bound there.
+ */
+export function installCorrelation(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    const context = contextOf(request.raw, request.id);
+    runWithRequestContext(context, () => {
+      const scope = new AsyncResource('socketpost.request');
+      (request as ScopedRequest)[SCOPE] = scope;
+      scope.runInAsyncScope(done);
+    });
+  });
+  app.addHook('preValidation', (request, _reply, done) => {
+    const scope = (request as ScopedRequest)[SCOPE];
+    if (scope) scope.runInAsyncScope(done);
+    else done();
+  });
+}
+
+/** A send's report: with a `delivered` count (notify, group, broadcast), or one connection's `status`. */
+export function isSendReport(payload: unknown): payload is Record<string, unknown> {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return false;
+  const report = payload as { delivered?: unknown; connectionId?: unknown; status?: unknown };
+  return typeof report.delivered === 'number' || (typeof report.connectionId === 'string' && typeof report.status === 'string');
+}
+
+/** Adds `requestId` to the 200 report of every send route (a copy: a stored idempotent answer is left as it is). */
+export function installReportRequestId(app: FastifyInstance): void {
+  app.addHook('preSerialization', (request, reply, payload, done) => {
+    if (reply.statusCode === 200 && request.method === 'POST' && isSendReport(payload)) done(null, { requestId: request.id, ...payload });
+    else done(null, payload);
+  });
+}
