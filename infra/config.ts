@@ -85,6 +85,8 @@ export interface SocketpostConfig {
   notifyService: boolean;
   /** Context keys that were given but have no effect in this deployment (reported as synth warnings). */
   ignoredKeys: ContextKey[];
+  /** SNS topic the alarms notify (`alarmTopicArn`); the stack creates one when unset. */
+  alarmTopicArn?: string;
 }
 
 export interface NotifyServiceSettings {
@@ -167,6 +169,7 @@ export const CONTEXT_KEYS = [
   'allowedSecurityGroupIds',
   'albDeletionProtection',
   'containerImage',
+  'alarmTopicArn',
 ] as const;
 
 /** Keys that only configure the notify service: without it they have no effect. */
@@ -437,6 +440,8 @@ export function readSocketpostConfig(read: ContextReader, defaultRegion?: string
   };
   const sharedTable = parseSharedTable(p);
   if (sharedTable) config.sharedTable = sharedTable;
+  const alarmTopicArn = p.string('alarmTopicArn', /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/);
+  if (alarmTopicArn) config.alarmTopicArn = alarmTopicArn;
   // Not errors: a cdk.json shared by several stacks may set them for the ones that use them.
   config.ignoredKeys = [...(notifyService ? [] : NOTIFY_ONLY_KEYS), ...(sharedTable ? OWN_TABLE_KEYS : [])].filter((key) =>
     p.given(key),
