@@ -96,6 +96,7 @@ describe('message recovery end to end (emulator, real handlers, DynamoDB Local, 
       { seq: 3, data: { n: 3, text: 'three "quoted"' } },
       { seq: 4, data: { n: [4] } },
     ]);
+    expect(parse(await again.nextMessage())).toEqual({ type: 'resumed', since: 1, latestSeq: 4, replayed: 3 });
 
     // Live messages continue the numbering, and nothing came twice.
     await notify('alice', 'five');

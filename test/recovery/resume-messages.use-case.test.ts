@@ -25,7 +25,7 @@ async function resumeFixture(options: { pageSize?: number } = {}) {
 }
 
 describe('resume ({"action":"resume","since":n} on the default route)', () => {
-  it('should replay every message after since, in order, in envelopes, through the socket\'s own endpoint, and nothing else', async () => {
+  it('should replay every message after since, in order, in envelopes, through the socket\'s own endpoint, then say resumed', async () => {
     const f = await resumeFixture();
     await f.append('{"n":1}', true);
     await f.append('two');
@@ -36,6 +36,7 @@ describe('resume ({"action":"resume","since":n} on the default route)', () => {
     expect(f.received()).toEqual([
       { seq: 2, data: 'two' },
       { seq: 3, data: { n: 3 } },
+      { type: 'resumed', since: 1, latestSeq: 3, replayed: 2 },
     ]);
     expect(new Set(f.messenger.posts.map((p) => `${p.url} ${p.region} ${p.connectionId}`))).toEqual(
       new Set(['https://apia1.execute-api.us-east-1.amazonaws.com/dev us-east-1 v1=']),
@@ -50,12 +51,11 @@ describe('resume ({"action":"resume","since":n} on the default route)', () => {
     expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
-  it('should post nothing when the client is up to date', async () => {
+  it('should answer resumed with nothing replayed when the client is up to date', async () => {
     const f = await resumeFixture();
     await f.append('x');
-    expect(await f.send('{"action":"resume","since":1}')).toEqual({ answered: false });
-    expect(await f.send('{"action":"resume","since":0}')).toEqual({ answered: true, result: { status: 'delivered' } });
-    expect(f.received()).toEqual([{ seq: 1, data: 'x' }]);
+    await f.send('{"action":"resume","since":1}');
+    expect(f.received()).toEqual([{ type: 'resumed', since: 1, latestSeq: 1, replayed: 0 }]);
   });
 
   it('should answer RECOVERY_WINDOW_EXCEEDED when since is older than the window, then replay what is kept', async () => {
@@ -71,7 +71,7 @@ describe('resume ({"action":"resume","since":n} on the default route)', () => {
     const [error, ...rest] = f.received();
     expect(error).toMatchObject({ type: 'error', code: 'RECOVERY_WINDOW_EXCEEDED', latestSeq: 3, firstKeptSeq: 3 });
     expect(String(error?.message)).toMatch(/messages 1 to 2 are older than the recovery window \(120 s\)/);
-    expect(rest).toEqual([{ seq: 3, data: 'kept-3' }]);
+    expect(rest).toEqual([{ seq: 3, data: 'kept-3' }, { type: 'resumed', since: 0, latestSeq: 3, replayed: 1 }]);
   });
 
   it('should answer RECOVERY_WINDOW_EXCEEDED when every message after since has expired', async () => {
@@ -80,7 +80,7 @@ describe('resume ({"action":"resume","since":n} on the default route)', () => {
     await f.append('b');
     f.clock.advance(WINDOW_MS + 1);
     await f.send('{"action":"resume","since":1}');
-    expect(f.received()).toEqual([expect.objectContaining({ type: 'error', code: 'RECOVERY_WINDOW_EXCEEDED', latestSeq: 2 })]);
+    expect(f.received()[0]).toMatchObject({ type: 'error', code: 'RECOVERY_WINDOW_EXCEEDED', latestSeq: 2 });
     expect(f.received()[0]).not.toHaveProperty('firstKeptSeq');
   });
 

@@ -37,7 +37,7 @@ export class AnswerClientMessageUseCase {
     if (frame.action === 'resume' && this.resume) {
       const endpoint = ManagementEndpoint.fromRequestContext(command, this.defaultRegion).toJSON();
       const { result } = await this.resume.execute({ connectionId: command.connectionId, endpoint, since: frame.since });
-      return result ? { answered: true, result } : { answered: false };
+      return { answered: true, result };
     }
     let answer: Uint8Array;
     if (frame.action === 'ping') {

@@ -25,8 +25,8 @@ export type ResumeErrorCode =
 export interface ResumeOutcome {
   /** Messages posted again (in order). */
   replayed: number;
-  /** The last post's result (the first post that failed: the replay stops there); absent when nothing was posted. */
-  result?: PostResult;
+  /** The last post's result (the final `resumed` answer, or the first post that failed: the replay stops there). */
+  result: PostResult;
 }
 
 export interface ResumeOptions {
@@ -41,8 +41,8 @@ const answer = (value: object) => encoder.encode(JSON.stringify(value));
 
 /**
  * `{"action":"resume","since":n}` on the `$default` route of a `socketpost.v1` socket: posts the user's
- * messages after `n` again, in order, each in its `{seq, data}` envelope, through the socket's own endpoint
- * (nothing else: a client up to date gets nothing). When message `n + 1` is no longer kept, it
+ * messages after `n` again, in order, each in its `{seq, data}` envelope, through the socket's own endpoint,
+ * then `{"type":"resumed","since":n,"latestSeq":m,"replayed":k}`. When message `n + 1` is no longer kept, it
  * first answers `{"type":"error","code":"RECOVERY_WINDOW_EXCEEDED",…}` (so the client knows it missed
  * messages) and then replays what is still kept. Messages sent while the replay runs reach the socket
  * directly and may arrive before replayed ones: clients order and de-duplicate by `seq`.
@@ -81,10 +81,9 @@ export class ResumeMessagesUseCase {
     if (since > latestSeq) {
       return refuse('INVALID_RESUME', `since ${since} is past the last message sent to you (${latestSeq}): resume from ${latestSeq}`, { latestSeq });
     }
-    let result: PostResult | undefined;
     const firstKept = page.messages[0]?.seq;
     if (since < latestSeq && firstKept !== since + 1) {
-      result = await post(
+      const result = await post(
         answer({
           type: 'error',
           code: 'RECOVERY_WINDOW_EXCEEDED',
@@ -104,7 +103,7 @@ export class ResumeMessagesUseCase {
     for (;;) {
       const due = page.messages.filter((m) => m.seq <= latestSeq);
       for (const message of due) {
-        result = await post(encodeEnvelope(message.seq, message.data, message.json));
+        const result = await post(encodeEnvelope(message.seq, message.data, message.json));
         if (result.status !== 'delivered') return { replayed, result };
         replayed += 1;
         last = message.seq;
@@ -112,6 +111,6 @@ export class ResumeMessagesUseCase {
       if (due.length < page.messages.length || due.length === 0 || last >= latestSeq) break;
       page = await this.log.readAfter(connection.userId, last, { nowMs: this.clock.now(), limit: this.options.pageSize });
     }
-    return { replayed, ...(result ? { result } : {}) };
+    return { replayed, result: await post(answer({ type: 'resumed', since, latestSeq, replayed })) };
   }
 }
