@@ -28,6 +28,9 @@ const ROWS = [
   'memory: RSS after warm-up',
   'memory: RSS after all notifies',
   'broadcast: DynamoDB sharded index',
+  'metrics: POST /notify, METRICS=on',
+  'metrics: hello route, correlation hooks',
+  'metrics: info log line with requestId',
 ];
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'socketpost-bench-smoke-'));

@@ -44,9 +44,10 @@ export const requestChildLogger: NonNullable<FastifyServerOptions['childLoggerFa
   options,
   raw,
 ) {
-  const fields = bindings as Record<string, unknown>;
-  const requestId = typeof fields.requestId === 'string' ? fields.requestId : String(fields.reqId ?? newRequestId());
-  const child = logger.child({ ...bindings, ...contextOf(raw as RawWithContext, requestId).logFields }, options);
+  // Fastify binds `reqId`; the request's lines carry `requestId` (and `traceId`) instead, like every other line.
+  const { reqId, ...rest } = bindings as Record<string, unknown>;
+  const requestId = typeof reqId === 'string' ? reqId : newRequestId();
+  const child = logger.child({ ...rest, ...contextOf(raw as RawWithContext, requestId).logFields }, options);
   (child as unknown as { [BOUND_TO_REQUEST]: boolean })[BOUND_TO_REQUEST] = true;
   return child;
 };
