@@ -54,7 +54,7 @@ const SCALE = {
 
 /** The service variables the bench passes through from its own environment. */
 export function serviceEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
-  const names = ['MESSENGER', 'NOTIFY_CONCURRENCY', 'NOTIFY_MAX_ATTEMPTS'];
+  const names = ['MESSENGER', 'NOTIFY_CONCURRENCY', 'NOTIFY_MAX_ATTEMPTS', 'METRICS'];
   return Object.fromEntries(names.filter((n) => env[n]).map((n) => [n, env[n]]));
 }
 

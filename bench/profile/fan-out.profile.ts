@@ -51,7 +51,7 @@ async function measure(name: string, run: () => Promise<unknown>): Promise<void>
 
 async function main(): Promise<void> {
   const sink = await startSink();
-  const { container, config } = composeBenchNotify({ LOG_LEVEL: 'silent' });
+  const { container, config } = composeBenchNotify({ LOG_LEVEL: 'silent', ...(process.env.METRICS ? { METRICS: process.env.METRICS } : {}) });
   await seedConnections(container, 'fan-user', sink.endpoint('fanout'), CONNECTIONS);
   const notify = container.resolve(NotifyUserUseCase);
   const ids = Array.from({ length: CONNECTIONS }, (_, i) => `fan-user-${i}`);

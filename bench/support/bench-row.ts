@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 /** One line of `bench/results.json`. A row without a comparison has `baseline: null`, `baselineValue: null`, `ratio: null`. */
 export interface BenchRow {
   name: string;
@@ -46,6 +48,8 @@ function round(n: number, digits = 2): number {
 export async function interleaved<K extends string>(
   rounds: number,
   paths: Record<K, () => Promise<number>>,
+  /** A pause after each path, so that what one path leaves behind (sockets closing, garbage) is not charged to the next. */
+  settleMs = 0,
 ): Promise<Record<K, number[]>> {
   const names = Object.keys(paths) as K[];
   const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
@@ -54,9 +58,22 @@ export async function interleaved<K extends string>(
     for (const name of order) {
       const value = await paths[name]();
       if (round > 0) samples[name].push(value);
+      if (settleMs > 0) await settle(settleMs);
     }
   }
   return samples;
+}
+
+/** A full garbage collection, whether or not Node was started with `--expose-gc`. */
+const collectGarbage: () => void = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
+
+/** Waits `ms` and collects garbage: the next path starts on a settled process and a clean heap. */
+export async function settle(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  collectGarbage();
 }
 
 /** Credentials the bench signs with (the sink does not verify them). */

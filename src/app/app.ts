@@ -79,8 +79,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ...(options.logger
       ? { loggerInstance: options.logger.child({}, { serializers: { req: serializeRequest } }) }
       : { logger: false }),
-    // One request line per request, once answered (request-log.ts); request lines label the id `requestId`.
-    logController: new OneLinePerRequestLog({ requestIdLogLabel: 'requestId' }),
+    // One request line per request, once answered (request-log.ts); Fastify binds the id as `reqId`, which the
+    // child logger factory (correlation.ts) turns into `requestId`.
+    logController: new OneLinePerRequestLog(),
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     // x-request-id honoured when sane, else generated; echoed and carried by every log line (correlation.ts).
     requestIdHeader: false,
