@@ -217,7 +217,11 @@ export interface components {
             failuresTruncated: boolean;
             /** @description Sockets found closed (410) and removed. */
             gone: number;
+            /** @description This request's id (also the `x-request-id` answer header): every log line of the send carries it. */
+            requestId?: string;
             stages: string[];
+            /** @description Present when the send stopped before it was done (NOTIFY_DEADLINE_MS passed, or the service shut down): sockets not read yet were not sent to and are not counted; send again (with a new Idempotency-Key) to reach them. */
+            stopped?: "DEADLINE_EXCEEDED" | "SHUTDOWN";
         };
         /**
          * @description What to send to every live connection, optionally of one API and stage only.
@@ -287,6 +291,8 @@ export interface components {
                 code: string;
                 message: string;
             };
+            /** @description This request's id (also the `x-request-id` answer header): every log line of the send carries it. */
+            requestId?: string;
             /** @description Never `gone`: a gone connection answers 404. */
             status: "delivered" | "gone" | "failed";
         };
@@ -366,6 +372,10 @@ export interface components {
             /** @description Sockets found closed (410) and removed. */
             gone: number;
             group: string;
+            /** @description This request's id (also the `x-request-id` answer header): every log line of the send carries it. */
+            requestId?: string;
+            /** @description Present when the send stopped before it was done (NOTIFY_DEADLINE_MS passed, or the service shut down): sockets not read yet were not sent to and are not counted; send again (with a new Idempotency-Key) to reach them. */
+            stopped?: "DEADLINE_EXCEEDED" | "SHUTDOWN";
         };
         /**
          * @description What to send to the group, and which sockets to skip.
@@ -459,6 +469,8 @@ export interface components {
             failed: number;
             /** @description Connections found closed (410) and removed. */
             gone: number;
+            /** @description This request's id (also the `x-request-id` answer header): every log line of the send carries it. */
+            requestId?: string;
             userId: string;
         };
         /**
@@ -549,6 +561,8 @@ export interface components {
             failed: number;
             /** @description Connections found closed (410) and removed. */
             gone: number;
+            /** @description This request's id (also the `x-request-id` answer header): every log line of the send carries it. */
+            requestId?: string;
             userId: string;
         } | {
             /** @description Sockets that received the message. */
@@ -559,6 +573,8 @@ export interface components {
             failed: number;
             /** @description Sockets found closed (410) and removed. */
             gone: number;
+            /** @description This request's id (also the `x-request-id` answer header): every log line of the send carries it. */
+            requestId?: string;
             /** @description Each user's delivery report. */
             users: components["schemas"]["NotifyReply"][];
         };
