@@ -70,6 +70,8 @@ export interface SocketpostConfig {
   connectionTtlGraceSeconds?: number;
   notifyConcurrency?: number;
   notifyMaxAttempts?: number;
+  /** RECOVERY_WINDOW_SECONDS of every process (message recovery); the app default when absent. */
+  recoveryWindowSeconds?: number;
   throttle: { rateLimit: number; burstLimit: number };
   deletionProtection: boolean;
   notify: NotifyServiceSettings;
@@ -143,6 +145,7 @@ export const CONTEXT_KEYS = [
   'connectionTtlGraceSeconds',
   'notifyConcurrency',
   'notifyMaxAttempts',
+  'recoveryWindowSeconds',
   'throttleRateLimit',
   'throttleBurstLimit',
   'deletionProtection',
@@ -449,6 +452,8 @@ export function readSocketpostConfig(read: ContextReader, defaultRegion?: string
   if (ttlGrace !== undefined) config.connectionTtlGraceSeconds = ttlGrace;
   if (concurrency !== undefined) config.notifyConcurrency = concurrency;
   if (maxAttempts !== undefined) config.notifyMaxAttempts = maxAttempts;
+  const recoveryWindow = p.optionalInt('recoveryWindowSeconds', 1, 3_600);
+  if (recoveryWindow !== undefined) config.recoveryWindowSeconds = recoveryWindow;
 
   if (p.problems.length > 0) throw new InfraConfigError(p.problems);
   return config;

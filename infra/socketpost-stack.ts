@@ -71,6 +71,7 @@ export class SocketpostStack extends Stack {
         : {}),
       ...(config.notifyConcurrency !== undefined ? { NOTIFY_CONCURRENCY: String(config.notifyConcurrency) } : {}),
       ...(config.notifyMaxAttempts !== undefined ? { NOTIFY_MAX_ATTEMPTS: String(config.notifyMaxAttempts) } : {}),
+      ...(config.recoveryWindowSeconds !== undefined ? { RECOVERY_WINDOW_SECONDS: String(config.recoveryWindowSeconds) } : {}),
     };
     // Only the authorizer verifies tokens: the JWT settings are its own.
     const jwtEnvironment: Record<string, string> = {

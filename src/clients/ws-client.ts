@@ -29,11 +29,10 @@ export const RECOVERY_SUBPROTOCOL = 'socketpost.v1';
 export interface WebSocketLike {
   readonly readyState: number;
   readonly protocol: string;
-  binaryType: string;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: string, listener: (event: never) => void): void;
-  removeEventListener(type: string, listener: (event: never) => void): void;
+  addEventListener(type: string, listener: (event: object) => void): void;
+  removeEventListener(type: string, listener: (event: object) => void): void;
 }
 
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
@@ -133,6 +132,8 @@ class Leg {
   rotation: unknown;
   unansweredPings = 0;
   pongsExpected = 0;
+  /** Resumes sent on this socket and not yet answered (`resumed`, or an error that ends it). */
+  pendingResumes = 0;
   /** Replies (`joined`, `left`, `error`) still expected on this socket, per group. */
   readonly pendingReplies = new Map<string, number>();
   socket!: ReconnectingWebSocket;
@@ -305,7 +306,7 @@ export class SocketpostWsClient extends Emitter<WsClientEvents> {
     leg.open = true;
     leg.opens += 1;
     leg.retry = 0;
-    leg.unansweredPings = leg.pongsExpected = 0;
+    leg.unansweredPings = leg.pongsExpected = leg.pendingResumes = 0;
     leg.pendingReplies.clear();
     let reason: WsOpenEvent['reason'] = this.everOpened ? 'reconnect' : 'initial';
     if (leg === this.next) {
@@ -318,7 +319,10 @@ export class SocketpostWsClient extends Emitter<WsClientEvents> {
     }
     for (const group of this.groupSet) this.sendGroupFrame(leg, 'join', group);
     const since = this.sequencer?.lastSeq;
-    if (this.sequencer && this.everOpened && since !== undefined) leg.socket.send(JSON.stringify({ action: 'resume', since }));
+    if (this.sequencer && this.everOpened && since !== undefined) {
+      leg.pendingResumes += 1;
+      leg.socket.send(JSON.stringify({ action: 'resume', since }));
+    }
     this.everOpened = true;
     this.missedSomething = false;
     this.scheduleHeartbeat(leg);
@@ -420,6 +424,7 @@ export class SocketpostWsClient extends Emitter<WsClientEvents> {
         return;
       }
       if (this.isGroupReply(leg, frame)) return;
+      if (this.isResumeReply(leg, frame)) return;
       if (this.sequencer && Number.isSafeInteger(frame.seq) && 'data' in frame) {
         this.sequencer.accept(frame.seq as number, frame.data);
         return;
@@ -444,6 +449,34 @@ export class SocketpostWsClient extends Emitter<WsClientEvents> {
     } else {
       this.settle(group, frame.type === 'joined' ? 'join' : 'leave');
     }
+    return true;
+  }
+
+  /**
+   * The answers to a `resume` this client sent: `resumed` (everything up to `latestSeq` was replayed, so what has
+   * not come is lost), `RECOVERY_WINDOW_EXCEEDED` (messages before `firstKeptSeq` are lost: reported as an
+   * `error`, the rest follows), `INVALID_RESUME` with a `latestSeq` behind ours (the service's log restarted: carry
+   * on from its numbering), `RECOVERY_NOT_ENABLED`.
+   */
+  private isResumeReply(leg: Leg, frame: Record<string, unknown>): boolean {
+    if (!this.sequencer || leg.pendingResumes <= 0) return false;
+    const latestSeq = Number.isSafeInteger(frame.latestSeq) ? (frame.latestSeq as number) : undefined;
+    if (frame.type === 'resumed') {
+      leg.pendingResumes -= 1;
+      if (latestSeq !== undefined) this.sequencer.settleThrough(latestSeq);
+      return true;
+    }
+    if (frame.type !== 'error' || typeof frame.code !== 'string') return false;
+    if (frame.code === 'RECOVERY_WINDOW_EXCEEDED') {
+      const firstKept = Number.isSafeInteger(frame.firstKeptSeq) ? (frame.firstKeptSeq as number) : (latestSeq ?? 0) + 1;
+      this.sequencer.skipBefore(firstKept);
+    } else if (frame.code === 'INVALID_RESUME' || frame.code === 'RECOVERY_NOT_ENABLED') {
+      leg.pendingResumes -= 1;
+      if (frame.code === 'INVALID_RESUME' && latestSeq !== undefined) this.sequencer.restartAfter(latestSeq);
+    } else {
+      return false;
+    }
+    this.emit('error', Object.assign(new Error(String(frame.message ?? frame.code)), { code: frame.code }));
     return true;
   }
 

@@ -5,7 +5,6 @@ import {
   SocketpostWsClient,
   backoffCeiling,
   fullJitterDelay,
-  type WebSocketConstructor,
   type WsClientOptions,
   type WsClientTimers,
   type WsMessageEvent,
@@ -36,7 +35,7 @@ interface Recorded {
 
 function client(options: Partial<WsClientOptions> & { url: string }): Recorded {
   const c = new SocketpostWsClient({
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    WebSocket: WebSocket,
     backoff: { initialDelayMs: 20, maxDelayMs: 100 },
     heartbeatIntervalMs: 0,
     rotateAfterMs: 0,
@@ -261,6 +260,45 @@ describe('the WebSocket client with recovery', () => {
       { data: 'e', seq: 5 },
     ]);
     expect(r.client.lastSeq).toBe(5);
+  });
+
+  it('should report messages older than the recovery window as an error and carry on with the ones kept', async () => {
+    const s = await server();
+    const r = client({ url: s.url, recovery: true });
+    await s.waitFor(() => r.opens.length === 1, 'the open');
+    s.publish('one');
+    await s.waitFor(() => r.messages.length === 1, 'the first message');
+    s.connections[0]!.ws.terminate();
+    await s.waitFor(() => s.openConnections.length === 0, 'the drop');
+    for (const m of ['two', 'three', 'four', 'five']) s.publish(m);
+    s.forgetUpTo(3); // two and three are past the window
+    await s.waitFor(() => r.messages.length === 3, 'what was kept');
+    s.publish('six');
+    await s.waitFor(() => r.messages.length === 4, 'the live message');
+
+    expect(r.messages).toEqual([
+      { data: 'one', seq: 1 },
+      { data: 'four', seq: 4 },
+      { data: 'five', seq: 5 },
+      { data: 'six', seq: 6 },
+    ]);
+    expect(r.errors.map((e) => (e as Error & { code?: string }).code)).toEqual(['RECOVERY_WINDOW_EXCEEDED']);
+    expect(r.messages.some((m) => JSON.stringify(m.data).includes('resumed'))).toBe(false);
+  });
+
+  it('should follow the service when its numbering restarted (a resume past its last message)', async () => {
+    const s = await server();
+    const r = client({ url: s.url, recovery: true });
+    await s.waitFor(() => r.opens.length === 1, 'the open');
+    for (const m of ['a', 'b', 'c']) s.publish(m);
+    await s.waitFor(() => r.messages.length === 3, 'three messages');
+    s.connections[0]!.ws.terminate();
+    s.restartNumbering();
+    await s.waitFor(() => r.opens.length === 2 && r.errors.length === 1, 'the reopen and its resume answer');
+    s.publish('fresh');
+    await s.waitFor(() => r.messages.length === 4, 'the message of the new numbering');
+    expect(r.messages.at(-1)).toEqual({ data: 'fresh', seq: 1 });
+    expect(r.errors.map((e) => (e as Error & { code?: string }).code)).toEqual(['INVALID_RESUME']);
   });
 
   it('should hold a message that arrives after a gap until the gap is filled', async () => {

@@ -54,7 +54,7 @@ describe('request logs', () => {
     ]);
     for (const line of requestLines) {
       expect(typeof line.responseTime).toBe('number');
-      expect(line.requestId).toBeTruthy(); // the request id every line of the request carries (issue 13)
+      expect(line.requestId).toBeTruthy();
     }
     expect(lines.some((l) => l.msg === 'incoming request')).toBe(false);
   });

@@ -99,6 +99,32 @@ export class FakeSocketpostServer {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
+  /** Forgets the oldest messages, as the service's recovery window does. */
+  forgetUpTo(seq: number): void {
+    while (this.log.length > 0 && this.log[0]!.seq <= seq) this.log.shift();
+  }
+
+  /** Starts the numbering again, as a restarted local service does. */
+  restartNumbering(): void {
+    this.log.length = 0;
+    this.seq = 0;
+  }
+
+  /** As the service answers `{"action":"resume","since":n}`. */
+  private resume(c: FakeConnection, since: number): void {
+    const latestSeq = this.seq;
+    if (since > latestSeq) {
+      c.ws.send(JSON.stringify({ type: 'error', code: 'INVALID_RESUME', message: `since ${since} is past ${latestSeq}`, latestSeq }));
+      return;
+    }
+    const kept = this.log.filter((e) => e.seq > since);
+    if (since < latestSeq && kept[0]?.seq !== since + 1) {
+      c.ws.send(JSON.stringify({ type: 'error', code: 'RECOVERY_WINDOW_EXCEEDED', message: 'older than the window', latestSeq, ...(kept[0] ? { firstKeptSeq: kept[0].seq } : {}) }));
+    }
+    for (const entry of kept) this.deliver(c, entry.seq, entry.data);
+    c.ws.send(JSON.stringify({ type: 'resumed', since, latestSeq, replayed: kept.length }));
+  }
+
   private accept(ws: WebSocket, token: string | null): void {
     const connection: FakeConnection = { id: this.connections.length + 1, ws, token, protocol: ws.protocol, received: [], open: true };
     this.connections.push(connection);
@@ -124,9 +150,7 @@ export class FakeSocketpostServer {
           ws.send(JSON.stringify({ type: 'error', code: 'FORBIDDEN_GROUP', group, message: `your token's groups claim does not allow group "${group}"` }));
         } else ws.send(JSON.stringify({ type: frame.action === 'join' ? 'joined' : 'left', group }));
       }
-      if (frame.action === 'resume' && typeof frame.since === 'number') {
-        for (const entry of this.log) if (entry.seq > frame.since) this.deliver(connection, entry.seq, entry.data);
-      }
+      if (frame.action === 'resume' && typeof frame.since === 'number') this.resume(connection, frame.since);
     });
   }
 }

@@ -36,7 +36,7 @@ function contextOf(raw: RawWithContext, requestId: string): RequestContext {
 
 /**
  * Fastify's `childLoggerFactory`: the request's logger is bound to `requestId` (and `traceId`) from its first
- * line ("incoming request" is written before any hook runs), and marked so that the logger's mixin adds nothing.
+ * line (a line written before any hook runs carries them too), and marked so that the logger's mixin adds nothing.
  */
 export const requestChildLogger: NonNullable<FastifyServerOptions['childLoggerFactory']> = function requestChildLogger(
   logger: FastifyBaseLogger,

@@ -26,6 +26,8 @@ export async function idempotently<T>(
     async () => withRequestId(await send(), request.id),
   );
   if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+  // The first answer was too large to keep whole: this replay has its totals and at most 100 failures.
+  if (outcome.replayed && outcome.summary) reply.header('idempotent-replay-summary', 'true');
   return outcome.value;
 }
 

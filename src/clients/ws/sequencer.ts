@@ -52,6 +52,38 @@ export class Sequencer {
     return true;
   }
 
+  /**
+   * The service replayed everything up to `seq` (its `resumed` answer): a number up to it that has not come is
+   * lost (older than the recovery window). Delivers what is held up to it, then carries on after it.
+   */
+  settleThrough(seq: number): void {
+    if (this.last === undefined || seq <= this.last) return;
+    for (const held of [...this.held.keys()].filter((s) => s <= seq).sort((a, b) => a - b)) {
+      this.skipped += held - this.last - 1;
+      this.last = held;
+      const data = this.held.get(held);
+      this.held.delete(held);
+      this.deliver({ seq: held, data });
+    }
+    if (seq > this.last) {
+      this.skipped += seq - this.last;
+      this.last = seq;
+    }
+    this.drain();
+  }
+
+  /** The messages before `seq` are lost for good (`RECOVERY_WINDOW_EXCEEDED`): stop waiting for them. */
+  skipBefore(seq: number): void {
+    if (this.last !== undefined && seq - 1 > this.last) this.settleThrough(seq - 1);
+  }
+
+  /** The service's numbering is behind ours (its log was reset): continue from its last number. */
+  restartAfter(seq: number): void {
+    this.last = seq;
+    for (const held of [...this.held.keys()]) if (held <= seq) this.held.delete(held);
+    this.drain();
+  }
+
   /** Stops the gap timer (the client is closing). Held messages are dropped. */
   dispose(): void {
     this.clearGapTimer();
