@@ -84,6 +84,9 @@ describe('GET /metrics (Prometheus)', () => {
     expect(first.json()).toMatchObject({ delivered: 1, connections: [{ attempts: 2 }] });
     const replay = await app.inject({ method: 'POST', url: '/notify', headers, payload: { userId: 'bob', message: 'hi' } });
     expect(replay.headers['idempotent-replayed']).toBe('true');
+    // The replay is the first answer, with the first request's id (the one its sends were logged with).
+    expect(replay.json()).toEqual(first.json());
+    expect(replay.headers['x-request-id']).not.toBe(first.json().requestId);
 
     const samples = parsePrometheus((await app.inject({ method: 'GET', url: '/metrics', headers: auth })).body);
     expect(valueOf(samples, 'socketpost_post_retries_total', { route: '/notify' })).toBe(1);

@@ -80,7 +80,10 @@ export function isSendReport(payload: unknown): payload is Record<string, unknow
   return typeof report.delivered === 'number' || (typeof report.connectionId === 'string' && typeof report.status === 'string');
 }
 
-/** Adds `requestId` to the 200 report of every send route (a copy: a stored idempotent answer is left as it is). */
+/**
+ * Adds `requestId` to the 200 report of every send route (a copy: a stored idempotent answer is left as it is). A
+ * replayed answer keeps the first request's id (idempotency.ts stores it), the one its sends were logged with.
+ */
 export function installReportRequestId(app: FastifyInstance): void {
   app.addHook('preSerialization', (request, reply, payload, done) => {
     if (reply.statusCode === 200 && request.method === 'POST' && isSendReport(payload)) done(null, { requestId: request.id, ...payload });

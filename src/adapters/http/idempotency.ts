@@ -22,10 +22,16 @@ export async function idempotently<T>(
     .digest('base64url');
   const outcome = await runIdempotently.execute(
     { key: Array.isArray(key) ? key.join(',') : key, fingerprint, caller: rateLimitKey(request) },
-    send,
+    // The stored answer keeps the first request's id: a replay answers it as it was, and that id finds the sends' log lines.
+    async () => withRequestId(await send(), request.id),
   );
   if (outcome.replayed) reply.header('idempotent-replayed', 'true');
   // The first answer was too large to keep whole: this replay has its totals and at most 100 failures.
   if (outcome.replayed && outcome.summary) reply.header('idempotent-replay-summary', 'true');
   return outcome.value;
+}
+
+/** A copy of an object answer with `requestId` first; anything else as it is. */
+function withRequestId<T>(value: T, requestId: string): T {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? ({ requestId, ...value } as T) : value;
 }

@@ -25,7 +25,7 @@ export function serializeRequest(req: LoggedRequest): Record<string, unknown> {
 
 /**
  * Fastify's request lines, one per request once it is answered: `request completed` (or `request errored`) with
- * `{req, res: {statusCode}, responseTime}`, through the request's logger (so with its `reqId`). Fastify's default
+ * `{req, res: {statusCode}, responseTime}`, through the request's logger (so with its `requestId`). Fastify's default
  * writes two lines per request (`incoming request`, then `request completed`); one carries the same facts at
  * half the cost.
  */
