@@ -68,6 +68,7 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.json'] },
-    exclude: { path: '\\.test\\.ts$' },
+    // The console's browser scripts import each other by URL (`/console/…`), as the page loads them.
+    exclude: { path: ['\\.test\\.ts$', '^src/local/console/assets/'] },
   },
 };

@@ -17,6 +17,13 @@ export default tseslint.config(
     },
   },
   {
+    // The console's browser scripts (served by the local stack, run in the page).
+    files: ['src/local/console/assets/**/*.js'],
+    languageOptions: {
+      globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', URL: 'readonly', WebSocket: 'readonly' },
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },

@@ -17,10 +17,15 @@ export interface FanOutOptions {
 
 const MESSAGE = { kind: 'bench', text: 'hello from socketpost' };
 
+/** The samples of the warm rounds (the first run of each path is the warm-up round), or all of a one-round smoke run. */
+const warm = (samples: number[]) => (samples.length > 1 ? samples.slice(1) : samples);
+
 /**
  * `notifyUser` to one user with N connections on the sink, through the configured messenger, against the same
  * posts made by a raw undici Pool (unsigned: the ceiling of this machine) and by a new SDK client per post
- * (the naive way), all at the service's concurrency, interleaved round by round.
+ * (the naive way), all at the service's concurrency, interleaved round by round. Also this process's CPU
+ * time per post of the notify and of the raw Pool (a ratio above 1: the notify's CPU per post is that many times
+ * the raw Pool's), which a shared, noisy machine blurs far less than rates.
  */
 export async function benchFanOut(sink: Sink, options: FanOutOptions): Promise<BenchRow[]> {
   const { container, config } = composeBenchNotify({ LOG_LEVEL: 'silent', ...options.env });
@@ -54,10 +59,16 @@ export async function benchFanOut(sink: Sink, options: FanOutOptions): Promise<B
     }
   };
 
-  const rate = async (posts: number, run: () => Promise<unknown>) => {
+  /** This process's CPU time (user + system) per post of each run, by path; the first run of each is the warm-up. */
+  const cpu: Record<string, number[]> = { notify: [], raw: [] };
+  const rate = async (posts: number, run: () => Promise<unknown>, path?: 'notify' | 'raw') => {
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     await run();
-    return (posts * 1000) / (performance.now() - started);
+    const elapsed = performance.now() - started;
+    const used = process.cpuUsage(cpuBefore);
+    if (path) cpu[path]!.push((used.user + used.system) / posts);
+    return (posts * 1000) / elapsed;
   };
 
   try {
@@ -66,8 +77,8 @@ export async function benchFanOut(sink: Sink, options: FanOutOptions): Promise<B
         rate(options.connections, async () => {
           const report = await notify.execute({ userId: 'fan-user', message: MESSAGE });
           if (report.delivered !== options.connections) throw new Error(`fan-out delivered ${report.delivered}/${options.connections}`);
-        }),
-      raw: () => rate(ids.length, () => mapWithConcurrency(ids, concurrency, rawPost)),
+        }, 'notify'),
+      raw: () => rate(ids.length, () => mapWithConcurrency(ids, concurrency, rawPost), 'raw'),
       naive: () => rate(naiveIds.length, () => mapWithConcurrency(naiveIds, concurrency, naivePost)),
     });
     const notifyRate = median(samples.notify);
@@ -75,6 +86,8 @@ export async function benchFanOut(sink: Sink, options: FanOutOptions): Promise<B
     return [
       row(name, notifyRate, 'posts/s', { name: 'raw undici', value: median(samples.raw) }),
       row(`${name}, vs naive`, notifyRate, 'posts/s', { name: 'naive', value: median(samples.naive) }),
+      // What a shared machine cannot blur much: this process's CPU per post (the sink runs in its own process).
+      row(`${name}, CPU per post`, median(warm(cpu.notify!)), 'µs/post', { name: 'raw undici, CPU per post', value: median(warm(cpu.raw!)) }),
     ];
   } finally {
     await pool.close();

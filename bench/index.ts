@@ -9,7 +9,7 @@
  *   --smoke                  a tiny load and one round, for the test that checks every row is written
  *   --out FILE               where to write the results (default bench/results.json)
  *   --dynamodb-endpoint URL  a DynamoDB Local to use for the connect storm (else one is started)
- *   --only a,b               run only these sections: signing, fan-out, rest, storm, cold-start, container, memory, broadcast
+ *   --only a,b               run only these sections: signing, fan-out, rest, storm, cold-start, container, memory, broadcast, metrics
  * The messenger is the one the service's configuration chooses (MESSENGER, NOTIFY_CONCURRENCY…).
  */
 import 'reflect-metadata';
@@ -22,6 +22,7 @@ import { benchConnectStorm } from './connect-storm.bench.js';
 import { benchContainer } from './container.bench.js';
 import { benchFanOut } from './fan-out.bench.js';
 import { benchMemory } from './memory.bench.js';
+import { benchMetricsCost } from './metrics-cost.bench.js';
 import { benchRest } from './rest.bench.js';
 import { benchSigning } from './signing.bench.js';
 import { row, type BenchRow } from './support/bench-row.js';
@@ -31,7 +32,7 @@ import { startSink } from './support/sink.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 export type BenchMode = 'full' | 'quick' | 'smoke';
-export const SECTIONS = ['signing', 'fan-out', 'rest', 'storm', 'cold-start', 'container', 'memory', 'broadcast'] as const;
+export const SECTIONS = ['signing', 'fan-out', 'rest', 'storm', 'cold-start', 'container', 'memory', 'broadcast', 'metrics'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -87,6 +88,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
     await section('container', () => benchContainer({ estimate: options.mode !== 'full' }));
     await section('memory', () => benchMemory(sink, { notifies: scale.notifies, env }));
     await section('broadcast', async () => (await import('./broadcast.bench.js')).benchBroadcast(sink, { connections: scale.connections, rounds: scale.rounds, env, ...(options.dynamoDbEndpoint ? { dynamoDbEndpoint: options.dynamoDbEndpoint } : {}) }));
+    await section('metrics', () => benchMetricsCost(sink, { rounds: scale.rounds, seconds: scale.restSeconds, connections: 64, lines: options.mode === 'smoke' ? 1_000 : 100_000, env }));
   } finally {
     await sink.stop();
   }

@@ -17,8 +17,8 @@ interface Urls {
   info: string;
 }
 
-/** Requests per second autocannon sustains against one route; throws if any answer is not 2xx. */
-async function load(url: string, options: RestOptions, post: boolean): Promise<number> {
+/** Requests per second autocannon sustains against one route, and how many it sent; throws if any answer is not 2xx. */
+async function load(url: string, options: RestOptions, post: boolean): Promise<{ perSecond: number; total: number }> {
   const result = await autocannon({
     url,
     connections: options.connections,
@@ -33,7 +33,7 @@ async function load(url: string, options: RestOptions, post: boolean): Promise<n
   });
   const bad = result.non2xx + result.errors + result.timeouts;
   if (bad > 0) throw new Error(`${url}: ${bad} failed requests of ${result.requests.total}`);
-  return result.requests.total / options.seconds;
+  return { perSecond: result.requests.total / options.seconds, total: Math.max(1, result.requests.total) };
 }
 
 /**
@@ -44,17 +44,34 @@ export async function benchRest(sink: Sink, options: RestOptions): Promise<Bench
   const env: Record<string, string> = { SINK_PORT: String(sink.port) };
   for (const [key, value] of Object.entries(options.env)) if (value !== undefined) env[key] = value;
   const services = await startChild<Urls>('./rest-services.child.ts', env);
+  /** The servers' process's CPU time (user + system) per request of each load, by path; the first is the warm-up. */
+  const cpu: Record<keyof Urls, number[]> = { hello: [], silent: [], info: [] };
+  const serverCpu = async () => {
+    const { user, system } = (await services.ask<{ cpu: NodeJS.CpuUsage }>('cpu')).cpu;
+    return user + system;
+  };
+  const measured = async (path: keyof Urls, url: string, post: boolean) => {
+    const before = await serverCpu();
+    const { perSecond, total } = await load(url, options, post);
+    cpu[path].push(((await serverCpu()) - before) / total);
+    return perSecond;
+  };
   try {
     const { hello, silent, info } = services.ready;
     const samples = await interleaved(options.rounds, {
-      hello: () => load(hello, options, false),
-      silent: () => load(`${silent}/notify`, options, true),
-      info: () => load(`${info}/notify`, options, true),
+      hello: () => measured('hello', hello, false),
+      silent: () => measured('silent', `${silent}/notify`, true),
+      info: () => measured('info', `${info}/notify`, true),
     });
     const notifySilent = median(samples.silent);
+    const warm = (values: number[]) => (values.length > 1 ? values.slice(1) : values);
+    const cpuSilent = median(warm(cpu.silent));
     return [
       row('REST: POST /notify', notifySilent, 'req/s', { name: 'hello', value: median(samples.hello) }),
       row('REST: POST /notify, LOG_LEVEL=info', median(samples.info), 'req/s', { name: 'POST /notify, LOG_LEVEL=silent', value: notifySilent }),
+      // What a shared machine blurs far less than rates: the servers' CPU per request (above 1: that many times the baseline's).
+      row('REST: POST /notify, server CPU per request', cpuSilent, 'µs/request', { name: 'hello, server CPU per request', value: median(warm(cpu.hello)) }),
+      row('REST: POST /notify, LOG_LEVEL=info, server CPU per request', median(warm(cpu.info)), 'µs/request', { name: 'LOG_LEVEL=silent, server CPU per request', value: cpuSilent }),
     ];
   } finally {
     await services.stop();

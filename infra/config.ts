@@ -70,6 +70,8 @@ export interface SocketpostConfig {
   connectionTtlGraceSeconds?: number;
   notifyConcurrency?: number;
   notifyMaxAttempts?: number;
+  /** RECOVERY_WINDOW_SECONDS of every process (message recovery); the app default when absent. */
+  recoveryWindowSeconds?: number;
   throttle: { rateLimit: number; burstLimit: number };
   deletionProtection: boolean;
   notify: NotifyServiceSettings;
@@ -83,6 +85,8 @@ export interface SocketpostConfig {
   notifyService: boolean;
   /** Context keys that were given but have no effect in this deployment (reported as synth warnings). */
   ignoredKeys: ContextKey[];
+  /** SNS topic the alarms notify (`alarmTopicArn`); the stack creates one when unset. */
+  alarmTopicArn?: string;
 }
 
 export interface NotifyServiceSettings {
@@ -141,6 +145,7 @@ export const CONTEXT_KEYS = [
   'connectionTtlGraceSeconds',
   'notifyConcurrency',
   'notifyMaxAttempts',
+  'recoveryWindowSeconds',
   'throttleRateLimit',
   'throttleBurstLimit',
   'deletionProtection',
@@ -164,6 +169,7 @@ export const CONTEXT_KEYS = [
   'allowedSecurityGroupIds',
   'albDeletionProtection',
   'containerImage',
+  'alarmTopicArn',
 ] as const;
 
 /** Keys that only configure the notify service: without it they have no effect. */
@@ -434,6 +440,8 @@ export function readSocketpostConfig(read: ContextReader, defaultRegion?: string
   };
   const sharedTable = parseSharedTable(p);
   if (sharedTable) config.sharedTable = sharedTable;
+  const alarmTopicArn = p.string('alarmTopicArn', /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/);
+  if (alarmTopicArn) config.alarmTopicArn = alarmTopicArn;
   // Not errors: a cdk.json shared by several stacks may set them for the ones that use them.
   config.ignoredKeys = [...(notifyService ? [] : NOTIFY_ONLY_KEYS), ...(sharedTable ? OWN_TABLE_KEYS : [])].filter((key) =>
     p.given(key),
@@ -444,6 +452,8 @@ export function readSocketpostConfig(read: ContextReader, defaultRegion?: string
   if (ttlGrace !== undefined) config.connectionTtlGraceSeconds = ttlGrace;
   if (concurrency !== undefined) config.notifyConcurrency = concurrency;
   if (maxAttempts !== undefined) config.notifyMaxAttempts = maxAttempts;
+  const recoveryWindow = p.optionalInt('recoveryWindowSeconds', 1, 3_600);
+  if (recoveryWindow !== undefined) config.recoveryWindowSeconds = recoveryWindow;
 
   if (p.problems.length > 0) throw new InfraConfigError(p.problems);
   return config;

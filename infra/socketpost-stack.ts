@@ -7,6 +7,7 @@ import { ConnectionsTable } from './constructs/connections-table.js';
 import type { ApiStageRef } from './constructs/manage-connections.js';
 import { NodeFunction } from './constructs/node-function.js';
 import { NotifyService } from './constructs/notify-service.js';
+import { Observability } from './constructs/observability.js';
 import { WebSocketGateway } from './constructs/websocket-gateway.js';
 import { grantDataAccess } from './data-access.js';
 import { HANDLERS } from './paths.js';
@@ -35,6 +36,8 @@ export class SocketpostStack extends Stack {
   readonly functions: Record<keyof typeof HANDLERS, NodeFunction>;
   /** Undefined in an edge stack (`notifyService: false`). */
   readonly notify: NotifyService | undefined;
+  /** The dashboard and the alarms (and their SNS topic). */
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: SocketpostStackProps) {
     super(scope, id, props);
@@ -68,6 +71,7 @@ export class SocketpostStack extends Stack {
         : {}),
       ...(config.notifyConcurrency !== undefined ? { NOTIFY_CONCURRENCY: String(config.notifyConcurrency) } : {}),
       ...(config.notifyMaxAttempts !== undefined ? { NOTIFY_MAX_ATTEMPTS: String(config.notifyMaxAttempts) } : {}),
+      ...(config.recoveryWindowSeconds !== undefined ? { RECOVERY_WINDOW_SECONDS: String(config.recoveryWindowSeconds) } : {}),
     };
     // Only the authorizer verifies tokens: the JWT settings are its own.
     const jwtEnvironment: Record<string, string> = {
@@ -113,12 +117,23 @@ export class SocketpostStack extends Stack {
     this.notify = config.notifyService
       ? new NotifyService(this, 'Notify', {
           settings: config.notify,
-          environment,
+          // The notify service also writes its metrics as EMF lines every minute: its log group turns them into CloudWatch metrics.
+          environment: { ...environment, METRICS_EMF_INTERVAL_SECONDS: '60' },
           logRetention: config.logRetentionDays,
           ...(props.vpc ? { vpc: props.vpc } : {}),
         })
       : undefined;
     if (this.notify) grantDataAccess('task', this.notify.service.taskDefinition.taskRole, this.table.table, targets);
+
+    this.observability = new Observability(this, 'Observability', {
+      namespace: 'socketpost',
+      functions: Object.fromEntries(Object.entries(this.functions).map(([name, f]) => [name, f.fn])),
+      // A shared table belongs to (and is alarmed on by) the stack that created it, maybe in another region.
+      ...(config.sharedTable ? {} : { table: this.table.table }),
+      api: { apiId: this.gateway.api.apiId, stage: this.gateway.stage.stageName },
+      ...(this.notify ? { loadBalancer: this.notify.loadBalancer } : {}),
+      ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
+    });
 
     new CfnOutput(this, 'WebSocketUrl', {
       value: this.gateway.stage.url,

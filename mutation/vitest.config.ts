@@ -15,6 +15,14 @@ export function mutationTestConfig(include: string[], exclude: string[] = []) {
 
 /** All three areas at once: `npx vitest run -c mutation/vitest.config.ts`. */
 export default mutationTestConfig(
-  ['test/domain/**/*.test.ts', 'test/adapters/api-gateway*.test.ts', 'test/adapters/signed-http*.test.ts', 'test/adapters/paced*.test.ts', 'test/http/**/*.test.ts'],
+  [
+    'test/domain/**/*.test.ts',
+    'test/adapters/api-gateway*.test.ts',
+    'test/adapters/signed-http*.test.ts',
+    'test/adapters/paced*.test.ts',
+    'test/adapters/sigv4*.test.ts',
+    'test/adapters/undici*.test.ts',
+    'test/http/**/*.test.ts',
+  ],
   ['test/http/notify-service.*.test.ts'],
 );

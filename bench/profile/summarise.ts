@@ -82,3 +82,18 @@ if (callersIndex >= 0) {
   }
   print(`callers of ${wantedName}`, chains);
 }
+
+// --inclusive a,b,c: time of the samples with a frame of each named function on their stack (inclusive time).
+const inclusiveIndex = process.argv.indexOf('--inclusive');
+if (inclusiveIndex >= 0) {
+  const names = (process.argv[inclusiveIndex + 1] ?? '').split(',');
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes as Array<Node & { children?: number[] }>) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const totals = new Map<string, number>(names.map((n) => [n, 0]));
+  for (const [id, us] of selfUs) {
+    const onStack = new Set<string>();
+    for (let p: number | undefined = id; p !== undefined; p = parentOf.get(p)) onStack.add(byId.get(p)!.callFrame.functionName);
+    for (const name of names) if (onStack.has(name)) totals.set(name, totals.get(name)! + us);
+  }
+  print('inclusive time', totals);
+}

@@ -16,7 +16,7 @@ import {
   createClientErrorHandler,
   createFrameworkErrorHandler,
 } from '../adapters/http/edge-errors.js';
-import { SECURITY_HEADERS, securityHeadersFor } from '../adapters/http/security-headers.js';
+import { SECURITY_HEADERS, securityHeaderEntriesFor } from '../adapters/http/security-headers.js';
 import rateLimit from '@fastify/rate-limit';
 import { OneLinePerRequestLog, serializeRequest } from '../adapters/http/request-log.js';
 import { installCorrelation, installReportRequestId, requestChildLogger, requestIdOf } from '../adapters/http/correlation.js';
@@ -77,13 +77,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // the routes and their API key check: without a valid key they answer 401, so nothing is learnt unauthenticated.
     frameworkErrors: createFrameworkErrorHandler((authorization) => guard.allows(authorization)),
     ...(options.logger
-      ? { loggerInstance: options.logger.child({}, { serializers: { req: serializeRequest } }), logController: new OneLinePerRequestLog() }
+      ? { loggerInstance: options.logger.child({}, { serializers: { req: serializeRequest } }) }
       : { logger: false }),
+    // One request line per request, once answered (request-log.ts); request lines label the id `requestId`.
+    logController: new OneLinePerRequestLog({ requestIdLogLabel: 'requestId' }),
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     // x-request-id honoured when sane, else generated; echoed and carried by every log line (correlation.ts).
     requestIdHeader: false,
     genReqId: requestIdOf,
-    requestIdLogLabel: 'requestId',
     childLoggerFactory: requestChildLogger,
     // A user id may be 128 characters, URL-encoded up to 3 times longer (the default 100 would answer 414).
     routerOptions: { maxParamLength: 1_024 },
@@ -111,9 +112,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     parseJson(request, body as string, done);
   });
 
-  app.addHook('onSend', async (request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
-    for (const [name, value] of Object.entries(securityHeadersFor(path))) if (!reply.hasHeader(name)) reply.header(name, value);
+  // A callback hook: it runs on every answer, and an async one costs a promise and a microtask each time.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const query = request.url.indexOf('?');
+    const path = query < 0 ? request.url : request.url.slice(0, query);
+    for (const [name, value] of securityHeaderEntriesFor(path)) if (!reply.hasHeader(name)) reply.header(name, value);
+    done(null, payload);
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -157,10 +161,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   }
 
   await app.register(async (secured) => {
-    secured.addHook('onRequest', async (request, reply) => {
-      if (guard.allows(request.headers.authorization)) return;
+    // A callback hook, as onSend: an early reply ends the request without calling done.
+    secured.addHook('onRequest', (request, reply, done) => {
+      if (guard.allows(request.headers.authorization)) return done();
       reply.header('www-authenticate', 'Bearer');
-      return reply.status(401).send({
+      reply.status(401).send({
         statusCode: 401,
         error: 'Unauthorized',
         code: 'UNAUTHORIZED',

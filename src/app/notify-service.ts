@@ -27,12 +27,16 @@ export interface RunningNotifyService {
 /** At most this long (and a quarter of the shutdown timeout) is kept for stopped notifies to answer. */
 const SHUTDOWN_FLUSH_MS = 1_000;
 
-/** Builds the REST app on a container's use cases and listens. */
+/**
+ * Builds the REST app on a container's use cases and listens. `extend` registers more routes before it
+ * listens (the local stack adds its console there; the deployed service passes nothing).
+ */
 export async function startNotifyService(
   config: Pick<ServerConfig, 'host' | 'port' | 'apiKeys' | 'bodyLimitBytes' | 'shutdownTimeoutMs'> &
     Partial<Pick<ServerConfig, 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'rateLimitPerMinute' | 'metricsToken' | 'metricsEmfIntervalSeconds'>>,
   container: DependencyContainer,
   logger?: FastifyBaseLogger,
+  extend?: (app: FastifyInstance) => Promise<void>,
 ): Promise<RunningNotifyService> {
   const shutdown = new StopController();
   const metricsOn = container.resolve<CoreConfig>(CORE_CONFIG).metrics !== 'off';
@@ -62,6 +66,7 @@ export async function startNotifyService(
   // METRICS_EMF_INTERVAL_SECONDS: the same metrics as CloudWatch EMF lines on stdout (ECS ships them to CloudWatch).
   const stopEmf = emfIntervalSeconds > 0 ? container.resolve<EmfMetrics>(EMF_METRICS).flushEvery(emfIntervalSeconds * 1_000) : () => undefined;
   app.addHook('onClose', async () => stopEmf());
+  if (extend) await extend(app);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -9,6 +9,7 @@ import { CloseConnectionUseCase } from '../domain/use-cases/close-connection.use
 import { CloseUserConnectionsUseCase } from '../domain/use-cases/close-user-connections.use-case.js';
 import {
   AddUserToGroupUseCase,
+  ListGroupConnectionsUseCase,
   ListGroupUsersUseCase,
   RemoveUserFromGroupUseCase,
 } from '../domain/use-cases/group-membership.use-cases.js';
@@ -92,6 +93,7 @@ export function registerParity(c: DependencyContainer, config: CoreConfig, overr
   c.register(AddUserToGroupUseCase, once((d) => new AddUserToGroupUseCase(d.resolve(GROUP_REPOSITORY))));
   c.register(RemoveUserFromGroupUseCase, once((d) => new RemoveUserFromGroupUseCase(d.resolve(GROUP_REPOSITORY))));
   c.register(ListGroupUsersUseCase, once((d) => new ListGroupUsersUseCase(d.resolve(GROUP_REPOSITORY))));
+  c.register(ListGroupConnectionsUseCase, once((d) => new ListGroupConnectionsUseCase(d.resolve(GROUP_REPOSITORY), d.resolve(CLOCK))));
   c.register(SocketGroupUseCase, once((d) => new SocketGroupUseCase(d.resolve(CONNECTION_REPOSITORY), d.resolve(GROUP_REPOSITORY))));
   c.register(
     SendToGroupUseCase,
@@ -121,6 +123,7 @@ export function parityUseCases(c: DependencyContainer) {
     addUserToGroup: c.resolve(AddUserToGroupUseCase),
     removeUserFromGroup: c.resolve(RemoveUserFromGroupUseCase),
     listGroupUsers: c.resolve(ListGroupUsersUseCase),
+    listGroupConnections: c.resolve(ListGroupConnectionsUseCase),
     sendToGroup: c.resolve(SendToGroupUseCase),
     broadcast: c.resolve(BroadcastUseCase),
     runIdempotently: c.resolve(RunIdempotentlyUseCase),

@@ -22,6 +22,7 @@ import { withEventLogging } from './event-logging.js';
 import { listenNaming } from './port-in-use.error.js';
 import { startNotifyService, type RunningNotifyService } from '../app/notify-service.js';
 import type { SupervisedDynamoDbLocal } from './dynamodb-local.supervisor.js';
+import { registerConsole } from './console/console.registration.js';
 
 export interface LocalStack {
   config: LocalStackConfig;
@@ -141,7 +142,9 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       }
     };
 
-    const notify = await listenNaming('PORT', config.host, config.port, () => startNotifyService(config, container, pino.instance));
+    const notify = await listenNaming('PORT', config.host, config.port, () =>
+      startNotifyService(config, container, pino.instance, (app) => registerConsole(app, config, emulator)),
+    );
     stops.push(() => notify.close());
 
     return {
@@ -194,6 +197,7 @@ export function banner(stack: LocalStack): string {
     '',
     `  Notify REST API     ${notify.url}      (POST /notify, GET /users/:userId/connections)`,
     `  API docs            ${notify.url}/docs`,
+    `  Console             ${notify.url}/console   (open sockets, send, see reports; local only)`,
     config.metrics === 'off'
       ? '  Metrics             off (METRICS=off)'
       : `  Metrics             ${notify.url}/metrics   (Prometheus text; Authorization: Bearer <API key${config.metricsToken ? ' or METRICS_TOKEN' : ''}>)`,

@@ -15,8 +15,11 @@ const ROWS = [
   'sign PostToConnection: socketpost signer, vs aws4',
   'fan-out: notifyUser',
   'fan-out: notifyUser, vs naive',
+  'fan-out: notifyUser, CPU per post',
   'REST: POST /notify',
   'REST: POST /notify, LOG_LEVEL=info',
+  'REST: POST /notify, server CPU per request',
+  'REST: POST /notify, LOG_LEVEL=info, server CPU per request',
   'connect storm: successes (worst round)',
   'connect storm: handshake p50',
   'connect storm: handshake p99',
@@ -25,6 +28,9 @@ const ROWS = [
   'memory: RSS after warm-up',
   'memory: RSS after all notifies',
   'broadcast: DynamoDB sharded index',
+  'metrics: POST /notify, METRICS=on',
+  'metrics: hello route, correlation hooks',
+  'metrics: info log line with requestId',
 ];
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'socketpost-bench-smoke-'));

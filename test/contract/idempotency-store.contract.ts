@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IdempotencyStore } from '../../src/ports/idempotency.store.js';
 
@@ -42,6 +42,26 @@ export function describeIdempotencyStoreContract(name: string, factory: () => Id
       await store.complete(old, '{}');
       expect((await store.claim(old, 'fp', times(NOW + 3_600_000))).status).toBe('completed');
       expect(await store.claim(old, 'fp', times(NOW + 86_402_000))).toEqual({ status: 'claimed' });
+    });
+
+    it('should keep an answer far over 400 KB (stored compressed) and give it back intact', async () => {
+      const key = randomUUID();
+      const big = JSON.stringify({ delivered: 20_000, connections: Array.from({ length: 20_000 }, (_, i) => ({ connectionId: `conn-${i}`, status: 'delivered', attempts: 1 })) });
+      expect(big.length).toBeGreaterThan(1_000_000);
+      await store.claim(key, 'fp', times(NOW));
+      expect(await store.complete(key, big)).toBe('stored');
+      expect(await store.claim(key, 'fp', times(NOW + 1_000))).toEqual({ status: 'completed', fingerprint: 'fp', response: big });
+    });
+
+    it('should refuse an answer that would not fit even compressed, keep the key held, then keep a summary marked as one', async () => {
+      const key = randomUUID();
+      const noise = JSON.stringify({ noise: randomBytes(600_000).toString('base64') });
+      await store.claim(key, 'fp', times(NOW));
+      expect(await store.complete(key, noise)).toBe('too_large');
+      expect(await store.claim(key, 'fp', times(NOW + 1_000))).toEqual({ status: 'in_progress', fingerprint: 'fp' });
+
+      expect(await store.complete(key, '{"delivered":1}', { summary: true })).toBe('stored');
+      expect(await store.claim(key, 'fp', times(NOW + 2_000))).toEqual({ status: 'completed', fingerprint: 'fp', response: '{"delivered":1}', summary: true });
     });
   });
 }

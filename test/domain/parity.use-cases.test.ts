@@ -138,6 +138,22 @@ describe('SendToGroupUseCase', () => {
   });
 });
 
+describe('ListGroupConnectionsUseCase', () => {
+  it('should list the sockets that joined, page by page, leaving out one past its maximum duration', async () => {
+    const f = parityFixture();
+    const old = await f.connect({ connectionId: 'a-old', userId: 'alice', connectedAt: f.clock.now() - 3 * 3_600_000 });
+    await f.groups.addConnection('g', { ...old, expiresAt: Math.floor(f.clock.now() / 1000) - 1 });
+    for (const id of ['b1', 'b2', 'b3']) await f.groups.addConnection('g', await f.connect({ connectionId: id, userId: 'bob' }));
+
+    const first = await f.listGroupConnections.execute('g', { limit: 2 });
+    expect(first.items.map((c) => c.connectionId)).toEqual(['b1']);
+    const second = await f.listGroupConnections.execute('g', { limit: 2, ...(first.cursor ? { cursor: first.cursor } : {}) });
+    expect(second.items.map((c) => c.connectionId)).toEqual(['b2', 'b3']);
+    expect(second.cursor).toBeUndefined();
+    await expect(f.listGroupConnections.execute('no spaces')).rejects.toMatchObject({ field: 'group' });
+  });
+});
+
 describe('SocketGroupUseCase and RemoveConnectionUseCase', () => {
   it("should let a socket join only a group its token's groups claim allows, and leave it", async () => {
     const f = parityFixture();

@@ -35,6 +35,7 @@ describe('OpenAPI document', () => {
     'ConnectionDeliveryReply',
     'ConnectionsReply',
     'ErrorReply',
+    'GroupConnectionsReply',
     'GroupMessageReply',
     'GroupMessageRequest',
     'GroupUsersReply',
@@ -83,6 +84,7 @@ describe('OpenAPI document', () => {
       'getReadiness',
       // @fastify/swagger suffixes the operationId of a documented HEAD route with `-head`.
       'isUserOnline-head',
+      'listGroupConnections',
       'listGroupUsers',
       'listUserConnections',
       'notifyUser',
@@ -119,6 +121,7 @@ describe('OpenAPI document', () => {
       'PUT /groups/{group}/users/{userId}': ['204', '400', '401', '413', '414', '415', '429', '503'],
       'DELETE /groups/{group}/users/{userId}': ['204', '400', '401', '413', '414', '415', '429', '503'],
       'GET /groups/{group}/users': ['200', '400', '401', '414', '429', '503'],
+      'GET /groups/{group}/connections': ['200', '400', '401', '414', '429', '503'],
       'POST /groups/{group}/messages': ['200', '400', '401', '409', '413', '414', '415', '422', '429', '503'],
       'POST /broadcast': ['200', '400', '401', '409', '413', '415', '422', '429', '503'],
     });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InMemoryIdempotencyStore } from '../../src/adapters/memory/in-memory-idempotency.store.js';
+import { GROUP_REPOSITORY, type GroupRepository } from '../../src/ports/group.repository.js';
 import { describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_BYTES } from '../../src/domain/model/limits.js';
 import { auth, restFixture } from './rest-app.fixture.js';
@@ -124,6 +125,70 @@ describe('parity routes (app.inject, in-memory storage)', () => {
     expect(new Set(claimed)).toEqual(new Set([`${digest(auth.authorization.slice(7))}#same-key`, `${digest('second-key-abcdefghijkl')}#same-key`]));
     expect(claimed.join()).not.toContain('second-key-abcdefghijkl');
     expect(claimed.join()).not.toContain(auth.authorization.slice(7));
+  });
+
+  it('should replay an answer too large to store whole as its summary, with Idempotent-Replay-Summary: true', async () => {
+    class OnlySummaries extends InMemoryIdempotencyStore {
+      override complete(key: string, response: string, options?: { summary?: boolean }) {
+        return options?.summary ? super.complete(key, response, options) : Promise.resolve('too_large' as const);
+      }
+    }
+    const f = await restFixture({ idempotencyStore: new OnlySummaries() });
+    await f.connect('c1', 'alice');
+    await f.connect('c2', 'alice');
+    f.messenger.script('c2', { status: 'forbidden', message: 'Forbidden' });
+    const send = () => f.app.inject({ method: 'POST', url: '/notify', headers: { ...auth, 'idempotency-key': 'big-1' }, payload: { userId: 'alice', message: 'x' } });
+
+    const first = await send();
+    const replay = await send();
+
+    expect(first.json().connections).toHaveLength(2);
+    expect(first.headers['idempotent-replay-summary']).toBeUndefined();
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.headers['idempotent-replay-summary']).toBe('true');
+    expect(replay.json()).toMatchObject({ userId: 'alice', delivered: 1, failed: 1, connections: [{ connectionId: 'c2', status: 'failed' }] });
+    expect(replay.json().connections).toHaveLength(1);
+  });
+
+  it('should say in the single-user /notify answer how many sockets were excluded', async () => {
+    const f = await restFixture();
+    await f.connect('c1', 'alice');
+    await f.connect('c2', 'alice');
+    const excluding = await f.app.inject({ method: 'POST', url: '/notify', headers: auth, payload: { userId: 'alice', message: 'x', excludeConnectionIds: ['c2'] } });
+    expect(excluding.statusCode).toBe(200);
+    expect(excluding.json()).toMatchObject({ userId: 'alice', delivered: 1, excluded: 1 });
+    expect(f.messenger.posts.map((p) => p.connectionId)).toEqual(['c1']);
+    const doc = (await f.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(doc.components.schemas.NotifyReply.properties.excluded).toMatchObject({ type: 'integer' });
+  });
+
+  it('should list the sockets that joined a group themselves, page by page, and not the sockets of member users', async () => {
+    const f = await restFixture();
+    const joined = await Promise.all(['s1', 's2', 's3'].map((id) => f.connect(id, `user-${id}`, id === 's3' ? 'prod' : 'dev')));
+    await f.connect('m1', 'member');
+    const groups = f.container.resolve<GroupRepository>(GROUP_REPOSITORY);
+    for (const c of joined) await groups.addConnection('room:1', c);
+    await groups.addUser('room:1', 'member');
+
+    const first = await f.app.inject({ method: 'GET', url: '/groups/room:1/connections?limit=2', headers: auth });
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({
+      group: 'room:1',
+      connections: [
+        { connectionId: 's1', userId: 'user-s1', apiId: 'apia1', stage: 'dev', region: 'us-east-1', endpoint: joined[0]?.endpoint.url },
+        { connectionId: 's2', userId: 'user-s2' },
+      ],
+    });
+    const cursor = first.json().cursor as string;
+    expect(cursor).toBeTruthy();
+    const second = await f.app.inject({ method: 'GET', url: `/groups/room:1/connections?limit=2&cursor=${encodeURIComponent(cursor)}`, headers: auth });
+    expect(second.json().connections.map((c: { connectionId: string }) => c.connectionId)).toEqual(['s3']);
+    expect(second.json().cursor).toBeUndefined();
+    expect(second.json().connections[0].connectedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+    expect((await f.app.inject({ method: 'GET', url: '/groups/bad%20name/connections', headers: auth })).statusCode).toBe(400);
+    expect((await f.app.inject({ method: 'GET', url: '/groups/room:1/connections?limit=0', headers: auth })).statusCode).toBe(400);
+    expect((await f.app.inject({ method: 'GET', url: '/groups/room:1/connections' })).statusCode).toBe(401);
   });
 
   it('should document every parity route with examples in the OpenAPI document', async () => {

@@ -46,7 +46,7 @@ describe('request logs', () => {
       .log()
       .split('\n')
       .filter(Boolean)
-      .map((line) => JSON.parse(line) as { msg: string; reqId?: string; req?: { method: string; url: string }; res?: { statusCode: number }; responseTime?: number });
+      .map((line) => JSON.parse(line) as { msg: string; requestId?: string; req?: { method: string; url: string }; res?: { statusCode: number }; responseTime?: number });
     const requestLines = lines.filter((l) => l.req);
     expect(requestLines.map((l) => [l.msg, l.req?.method, l.req?.url, l.res?.statusCode])).toEqual([
       ['request completed', 'POST', '/notify', 200],
@@ -54,7 +54,7 @@ describe('request logs', () => {
     ]);
     for (const line of requestLines) {
       expect(typeof line.responseTime).toBe('number');
-      expect(line.reqId).toBeTruthy();
+      expect(line.requestId).toBeTruthy();
     }
     expect(lines.some((l) => l.msg === 'incoming request')).toBe(false);
   });

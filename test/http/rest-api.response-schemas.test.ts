@@ -87,7 +87,7 @@ describe('REST response schemas', () => {
 
     // One user (userId) or several (userIds): the two documented shapes of the report.
     const [oneUser, manyUsers] = schemaOf('/notify', 'post', '200').anyOf;
-    expect(Object.keys(oneUser.properties)).toEqual(['userId', 'requestId', 'delivered', 'gone', 'failed', 'connections']);
+    expect(Object.keys(oneUser.properties)).toEqual(['userId', 'requestId', 'delivered', 'gone', 'failed', 'excluded', 'connections']);
     expect(Object.keys(manyUsers.properties)).toEqual(['requestId', 'delivered', 'gone', 'failed', 'excluded', 'users']);
     expect(Object.keys(schemaOf('/users/{userId}/connections', 'get', '200').properties)).toEqual(['userId', 'connections']);
     expect(Object.keys(schemaOf('/healthz', 'get', '200').properties)).toEqual(['status']);

@@ -1,6 +1,8 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueLocalToken } from '../../src/adapters/auth/jose-token.issuer.js';
-import { connectEvent, disconnectEvent, authorizerEvent } from '../support/websocket-events.js';
+import { connectEvent, disconnectEvent, authorizerEvent, messageEvent } from '../support/websocket-events.js';
 
 const SECRET = 'entry-point-secret-0123456789abcdef';
 const saved = { ...process.env };
@@ -32,6 +34,44 @@ describe('Lambda entry points', () => {
 
     expect(await disconnect(disconnectEvent({ authorizer: authorizerContext }))).toEqual({ statusCode: 200 });
     expect(await list.execute('dora')).toEqual([]);
+  });
+
+  it('should let a socket join a group through $default and drop its memberships at $disconnect', async () => {
+    // A loopback management API that records what the $default handler answers the socket.
+    const answers: string[] = [];
+    const sink: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        answers.push(body);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+    try {
+      Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDLAMBDATEST', AWS_SECRET_ACCESS_KEY: 'lambda-test-secret' });
+      const { handler: connect } = await import('../../src/adapters/lambda/connect.handler.js');
+      const { handler: onMessage } = await import('../../src/adapters/lambda/default.handler.js');
+      const { handler: disconnect } = await import('../../src/adapters/lambda/disconnect.handler.js');
+      const { lambdaGroupRepository } = await import('../../src/app/lambda/lambda-storage.js');
+      const where = {
+        connectionId: 'GrOuPsOcKeT1=',
+        domainName: `127.0.0.1:${(sink.address() as AddressInfo).port}`,
+        connectedAt: Date.now(),
+        authorizer: { principalId: 'erin', userId: 'erin', groups: 'ops,dev' },
+      };
+      expect(await connect(connectEvent(where))).toEqual({ statusCode: 200 });
+
+      expect(await onMessage(messageEvent(JSON.stringify({ action: 'join', group: 'ops' }), where))).toEqual({ statusCode: 200 });
+      expect(answers.map((a) => JSON.parse(a) as unknown)).toEqual([{ type: 'joined', group: 'ops' }]);
+      const members = await lambdaGroupRepository().listConnections('ops', { limit: 10 });
+      expect(members.items.map((c) => c.connectionId)).toEqual(['GrOuPsOcKeT1=']);
+
+      expect(await disconnect(disconnectEvent(where))).toEqual({ statusCode: 200 });
+      expect((await lambdaGroupRepository().listConnections('ops', { limit: 10 })).items).toEqual([]);
+    } finally {
+      await new Promise((resolve) => sink.close(resolve));
+    }
   });
 
   it('should refuse to start with a message that lists every bad variable', async () => {

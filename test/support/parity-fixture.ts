@@ -4,7 +4,7 @@ import { ConnectionSender, type SendPolicy } from '../../src/domain/services/con
 import { BroadcastUseCase } from '../../src/domain/use-cases/broadcast.use-case.js';
 import { CloseConnectionUseCase } from '../../src/domain/use-cases/close-connection.use-case.js';
 import { CloseUserConnectionsUseCase } from '../../src/domain/use-cases/close-user-connections.use-case.js';
-import { AddUserToGroupUseCase, ListGroupUsersUseCase } from '../../src/domain/use-cases/group-membership.use-cases.js';
+import { AddUserToGroupUseCase, ListGroupConnectionsUseCase, ListGroupUsersUseCase } from '../../src/domain/use-cases/group-membership.use-cases.js';
 import { NotifyUsersUseCase } from '../../src/domain/use-cases/notify-users.use-case.js';
 import { RemoveConnectionUseCase } from '../../src/domain/use-cases/remove-connection.use-case.js';
 import { RunIdempotentlyUseCase } from '../../src/domain/use-cases/run-idempotently.use-case.js';
@@ -35,6 +35,7 @@ export function parityFixture(pageSize = 3, policy: Partial<SendPolicy> = {}) {
     closeUserConnections: new CloseUserConnectionsUseCase(f.connections, closeConnection),
     addUserToGroup: new AddUserToGroupUseCase(groups),
     listGroupUsers: new ListGroupUsersUseCase(groups),
+    listGroupConnections: new ListGroupConnectionsUseCase(groups, f.clock),
     socketGroup: new SocketGroupUseCase(f.connections, groups),
     sendToGroup: new SendToGroupUseCase(groups, f.connections, sender, f.logger, fanOut),
     broadcast: new BroadcastUseCase(f.connections, f.registry, sender, f.logger, { ...fanOut, readers: 2 }),

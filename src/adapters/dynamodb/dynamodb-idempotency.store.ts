@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { IdempotencyClaim, IdempotencyStore } from '../../ports/idempotency.store.js';
+import type { IdempotencyClaim, IdempotencyCompletion, IdempotencyStore } from '../../ports/idempotency.store.js';
+import { packAnswer, unpackAnswer } from '../system/stored-answer.js';
 import { storageCall } from './dynamodb.client.js';
 import { IDEMPOTENCY_PREFIX, TTL_ATTRIBUTE, type TableKey } from './dynamodb-table.js';
 
@@ -7,7 +8,8 @@ const keyOf = (key: string): TableKey => ({ pk: `${IDEMPOTENCY_PREFIX}${key}`, s
 
 /**
  * One item per key, claimed with a conditional Put (only one of two concurrent requests wins), removed by
- * the table's TTL a day after its request.
+ * the table's TTL a day after its request. The answer is stored gzip-compressed (a Binary attribute), so that
+ * reports of several MB fit the 400 KB item; a larger one is refused (`too_large`) and summarized by the caller.
  */
 export class DynamoDbIdempotencyStore implements IdempotencyStore {
   constructor(
@@ -43,24 +45,31 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
         const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keyOf(key), ConsistentRead: true }));
         if (!Item) continue;
         const held = String(Item.fingerprint);
-        if (Item.state === 'done') return { status: 'completed', fingerprint: held, response: String(Item.response) };
+        if (Item.state === 'done') {
+          // Answers are stored compressed (`answer`); items written before that kept the plain `response`.
+          const response = Item.answer instanceof Uint8Array ? unpackAnswer(Item.answer) : String(Item.response);
+          return { status: 'completed', fingerprint: held, response, ...(Item.summary === true ? { summary: true as const } : {}) };
+        }
         return { status: 'in_progress', fingerprint: held };
       }
       return { status: 'in_progress', fingerprint };
     });
   }
 
-  complete(key: string, response: string): Promise<void> {
+  complete(key: string, response: string, options: { summary?: boolean } = {}): Promise<IdempotencyCompletion> {
     return storageCall('completeIdempotencyKey', async () => {
+      const answer = packAnswer(response);
+      if (!answer) return 'too_large';
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(key),
-          UpdateExpression: 'SET #state = :done, #response = :response REMOVE lockedUntil',
-          ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
-          ExpressionAttributeValues: { ':done': 'done', ':response': response },
+          UpdateExpression: 'SET #state = :done, #answer = :answer, #summary = :summary REMOVE lockedUntil, #response',
+          ExpressionAttributeNames: { '#state': 'state', '#answer': 'answer', '#summary': 'summary', '#response': 'response' },
+          ExpressionAttributeValues: { ':done': 'done', ':answer': answer, ':summary': options.summary === true },
         }),
       );
+      return 'stored';
     });
   }
 

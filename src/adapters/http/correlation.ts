@@ -36,7 +36,7 @@ function contextOf(raw: RawWithContext, requestId: string): RequestContext {
 
 /**
  * Fastify's `childLoggerFactory`: the request's logger is bound to `requestId` (and `traceId`) from its first
- * line ("incoming request" is written before any hook runs), and marked so that the logger's mixin adds nothing.
+ * line (a line written before any hook runs carries them too), and marked so that the logger's mixin adds nothing.
  */
 export const requestChildLogger: NonNullable<FastifyServerOptions['childLoggerFactory']> = function requestChildLogger(
   logger: FastifyBaseLogger,
@@ -44,9 +44,10 @@ export const requestChildLogger: NonNullable<FastifyServerOptions['childLoggerFa
   options,
   raw,
 ) {
-  const fields = bindings as Record<string, unknown>;
-  const requestId = typeof fields.requestId === 'string' ? fields.requestId : String(fields.reqId ?? newRequestId());
-  const child = logger.child({ ...bindings, ...contextOf(raw as RawWithContext, requestId).logFields }, options);
+  // Fastify binds `reqId`; the request's lines carry `requestId` (and `traceId`) instead, like every other line.
+  const { reqId, ...rest } = bindings as Record<string, unknown>;
+  const requestId = typeof reqId === 'string' ? reqId : newRequestId();
+  const child = logger.child({ ...rest, ...contextOf(raw as RawWithContext, requestId).logFields }, options);
   (child as unknown as { [BOUND_TO_REQUEST]: boolean })[BOUND_TO_REQUEST] = true;
   return child;
 };

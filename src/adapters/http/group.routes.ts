@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type {
   AddUserToGroupUseCase,
+  ListGroupConnectionsUseCase,
   ListGroupUsersUseCase,
   RemoveUserFromGroupUseCase,
 } from '../../domain/use-cases/group-membership.use-cases.js';
@@ -9,6 +10,8 @@ import type { RunIdempotentlyUseCase } from '../../domain/use-cases/run-idempote
 import type { SendToGroupUseCase } from '../../domain/use-cases/send-to-group.use-case.js';
 import { idempotently } from './idempotency.js';
 import {
+  GroupConnectionsQuery,
+  GroupConnectionsReply,
   GroupMessageBody,
   GroupMessageReply,
   GroupParams,
@@ -23,6 +26,7 @@ export interface GroupRoutesOptions {
   addUserToGroup: AddUserToGroupUseCase;
   removeUserFromGroup: RemoveUserFromGroupUseCase;
   listGroupUsers: ListGroupUsersUseCase;
+  listGroupConnections: ListGroupConnectionsUseCase;
   sendToGroup: SendToGroupUseCase;
   runIdempotently: RunIdempotentlyUseCase;
   /** Stops sends still running when the service shuts down (they answer with what is known). */
@@ -96,6 +100,41 @@ export const groupRoutes: FastifyPluginAsyncTypebox<GroupRoutesOptions> = async 
         ...(cursor ? { cursor } : {}),
       });
       return { group: request.params.group, users: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) };
+    },
+  );
+
+  app.get(
+    '/groups/:group/connections',
+    {
+      schema: {
+        operationId: 'listGroupConnections',
+        tags: ['groups'],
+        summary: 'List the sockets that joined a group themselves, one page at a time (ordered by connection id)',
+        security: [{ apiKey: [] }],
+        params: GroupParams,
+        querystring: GroupConnectionsQuery,
+        response: routeResponses({ status: 200, schema: GroupConnectionsReply, description: 'One page of sockets; `cursor` leads to the next.' }, LIST_ERRORS),
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const page = await uc.listGroupConnections.execute(request.params.group, {
+        ...(limit ? { limit: Number(limit) } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
+      return {
+        group: request.params.group,
+        connections: page.items.map((c) => ({
+          connectionId: c.connectionId,
+          userId: c.userId,
+          apiId: c.endpoint.apiId,
+          stage: c.endpoint.stage,
+          region: c.endpoint.region,
+          endpoint: c.endpoint.url,
+          connectedAt: new Date(c.connectedAt).toISOString(),
+        })),
+        ...(page.cursor ? { cursor: page.cursor } : {}),
+      };
     },
   );
 

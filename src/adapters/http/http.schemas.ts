@@ -34,6 +34,9 @@ export const NotifyReply = Type.Object(
     delivered: Type.Integer({ description: 'Connections that received the message.' }),
     gone: Type.Integer({ description: 'Connections found closed (410) and removed.' }),
     failed: Type.Integer({ description: 'Connections that could not be reached; see each `error`.' }),
+    excluded: Type.Optional(
+      Type.Integer({ description: 'Connections skipped because `excludeConnectionIds` listed them (present when the request excluded some).' }),
+    ),
     connections: Type.Array(
       Type.Object({
         connectionId: Type.String(),

@@ -25,5 +25,7 @@ export async function idempotently<T>(
     send,
   );
   if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+  // The first answer was too large to keep whole: this replay has its totals and at most 100 failures.
+  if (outcome.replayed && outcome.summary) reply.header('idempotent-replay-summary', 'true');
   return outcome.value;
 }

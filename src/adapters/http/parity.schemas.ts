@@ -26,7 +26,9 @@ export const IdempotencyHeaders = Type.Object({
     Type.String({
       minLength: 1,
       maxLength: 255,
-      description: 'Send the same key to retry safely: within 24 h the first answer comes back (Idempotent-Replayed: true) and nothing is sent again.',
+      description:
+        'Send the same key to retry safely: within 24 h the first answer comes back (Idempotent-Replayed: true) and nothing is sent again. ' +
+        'Keys are scoped by API key. An answer too large to keep whole comes back as its totals and at most 100 failures (Idempotent-Replay-Summary: true).',
       examples: ['5f0c6f8e-8a37-4c1e-9a55-3f1d1c7e2b10'],
     }),
   ),
@@ -148,6 +150,55 @@ export const GroupUsersReply = Type.Object(
     cursor: Type.Optional(Type.String({ description: 'Pass it back as ?cursor= for the next page; absent on the last page.' })),
   },
   { $id: 'GroupUsersReply', description: 'One page of the user members of the group.', examples: [{ group: 'room:42', users: ['alice', 'bob'], cursor: 'eyJwayI6…' }] },
+);
+
+export const GroupConnectionsQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]{0,2}|1000)$', description: 'Sockets per page, 1–1000 (default 100).', examples: ['100'] })),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'The `cursor` of the previous page.' })),
+  },
+  { additionalProperties: false },
+);
+export type GroupConnectionsQuery = Static<typeof GroupConnectionsQuery>;
+
+export const GroupConnectionsReply = Type.Object(
+  {
+    group: Type.String(),
+    connections: Type.Array(
+      Type.Object({
+        connectionId: Type.String(),
+        userId: Type.String({ description: 'The user whose token opened the socket.' }),
+        apiId: Type.String(),
+        stage: Type.String(),
+        region: Type.String(),
+        endpoint: Type.String({ description: 'The management endpoint this connection is posted through.' }),
+        connectedAt: Type.String({ format: 'date-time' }),
+      }),
+    ),
+    cursor: Type.Optional(Type.String({ description: 'Pass it back as ?cursor= for the next page; absent on the last page.' })),
+  },
+  {
+    $id: 'GroupConnectionsReply',
+    description:
+      'One page of the sockets that joined the group themselves (`{"action":"join"}`), ordered by connection id; the sockets of member users are listed by `GET /users/:userId/connections`. A page may hold fewer than `limit` (sockets past their 2-hour limit are left out): follow `cursor` until it is absent.',
+    examples: [
+      {
+        group: 'room:42',
+        connections: [
+          {
+            connectionId: 'L0SM9cOFvHcCIhw=',
+            userId: 'alice',
+            apiId: 'a1b2c3d4e5',
+            stage: 'prod',
+            region: 'eu-west-1',
+            endpoint: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod',
+            connectedAt: '2026-11-26T12:00:00.000Z',
+          },
+        ],
+        cursor: 'eyJwayI6…',
+      },
+    ],
+  },
 );
 
 export const GroupMessageBody = Type.Object(

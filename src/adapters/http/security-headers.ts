@@ -27,3 +27,11 @@ export function securityHeadersFor(path: string): Record<string, string> {
     ...(docs ? {} : { 'cache-control': 'no-store' }),
   };
 }
+
+const API_ENTRIES = Object.freeze(Object.entries(securityHeadersFor('/')));
+const DOCS_ENTRIES = Object.freeze(Object.entries(securityHeadersFor('/docs')));
+
+/** The same headers as `[name, value]` pairs, computed once (the `onSend` hook runs on every answer). */
+export function securityHeaderEntriesFor(path: string): ReadonlyArray<readonly [string, string]> {
+  return path === '/docs' || path.startsWith('/docs/') ? DOCS_ENTRIES : API_ENTRIES;
+}

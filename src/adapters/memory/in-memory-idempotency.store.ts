@@ -1,8 +1,11 @@
-import type { IdempotencyClaim, IdempotencyStore } from '../../ports/idempotency.store.js';
+import type { IdempotencyClaim, IdempotencyCompletion, IdempotencyStore } from '../../ports/idempotency.store.js';
+import { packAnswer, unpackAnswer } from '../system/stored-answer.js';
 
 interface Entry {
   fingerprint: string;
-  response?: string;
+  /** The answer as the DynamoDB store keeps it (gzip), so that both refuse the same answers as too large. */
+  answer?: Uint8Array;
+  summary?: boolean;
   lockedUntilMs: number;
   expiresAtMs: number;
 }
@@ -14,19 +17,24 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   async claim(key: string, fingerprint: string, options: { nowMs: number; lockedUntilMs: number; expiresAtMs: number }): Promise<IdempotencyClaim> {
     const held = this.entries.get(key);
     const free =
-      !held || held.expiresAtMs < options.nowMs || (held.response === undefined && held.lockedUntilMs < options.nowMs);
+      !held || held.expiresAtMs < options.nowMs || (held.answer === undefined && held.lockedUntilMs < options.nowMs);
     if (free) {
       this.entries.set(key, { fingerprint, lockedUntilMs: options.lockedUntilMs, expiresAtMs: options.expiresAtMs });
       return { status: 'claimed' };
     }
-    return held.response === undefined
-      ? { status: 'in_progress', fingerprint: held.fingerprint }
-      : { status: 'completed', fingerprint: held.fingerprint, response: held.response };
+    if (held.answer === undefined) return { status: 'in_progress', fingerprint: held.fingerprint };
+    return { status: 'completed', fingerprint: held.fingerprint, response: unpackAnswer(held.answer), ...(held.summary ? { summary: true as const } : {}) };
   }
 
-  async complete(key: string, response: string): Promise<void> {
+  async complete(key: string, response: string, options: { summary?: boolean } = {}): Promise<IdempotencyCompletion> {
+    const answer = packAnswer(response);
+    if (!answer) return 'too_large';
     const held = this.entries.get(key);
-    if (held) held.response = response;
+    if (held) {
+      held.answer = answer;
+      held.summary = options.summary === true;
+    }
+    return 'stored';
   }
 
   async release(key: string): Promise<void> {

@@ -1,7 +1,10 @@
 import { createDynamoDbDocumentClient } from '../../adapters/dynamodb/dynamodb.client.js';
 import { DynamoDbConnectionRepository } from '../../adapters/dynamodb/dynamodb-connection.repository.js';
 import { DynamoDbEndpointRegistry } from '../../adapters/dynamodb/dynamodb-endpoint.registry.js';
+import { DynamoDbGroupRepository } from '../../adapters/dynamodb/dynamodb-group.repository.js';
 import { DynamoDbMessageLog } from '../../adapters/dynamodb/dynamodb-message.log.js';
+import { InMemoryGroupRepository } from '../../adapters/memory/in-memory-group.repository.js';
+import type { GroupRepository } from '../../ports/group.repository.js';
 import { InMemoryMessageLog } from '../../adapters/memory/in-memory-message.log.js';
 import type { MessageLog } from '../../ports/message.log.js';
 import { InMemoryConnectionRepository } from '../../adapters/memory/in-memory-connection.repository.js';
@@ -15,6 +18,7 @@ import { lambdaConfig, lambdaMetrics } from './lambda-environment.js';
 let repository: ConnectionRepository | undefined;
 let registry: EndpointRegistry | undefined;
 let messageLog: MessageLog | undefined;
+let groups: GroupRepository | undefined;
 let documentClient: ReturnType<typeof createDynamoDbDocumentClient> | undefined;
 
 function dynamoDb() {
@@ -50,4 +54,13 @@ export function lambdaEndpointRegistry(): EndpointRegistry {
 export function lambdaMessageLog(): MessageLog {
   const config = lambdaConfig();
   return (messageLog ??= config.storage === 'memory' ? new InMemoryMessageLog() : new DynamoDbMessageLog(dynamoDb(), config.tableName));
+}
+
+/** Group memberships: `$default` (a socket joins or leaves a group) and `$disconnect` (its memberships go). */
+export function lambdaGroupRepository(): GroupRepository {
+  const config = lambdaConfig();
+  return (groups ??= instrumented(
+    config.storage === 'memory' ? new InMemoryGroupRepository() : new DynamoDbGroupRepository(dynamoDb(), config.tableName),
+    'groups',
+  ));
 }

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors/domain.error.js';
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '../errors/parity.errors.js';
+import { summarizeForReplay } from '../model/replay-summary.js';
 import type { Clock } from '../../ports/clock.js';
 import type { IdempotencyStore } from '../../ports/idempotency.store.js';
 
@@ -15,7 +16,11 @@ export interface IdempotentRequest {
   caller?: string;
 }
 
-export type IdempotentOutcome<T> = { replayed: false; value: T } | { replayed: true; value: T };
+/**
+ * `summary` on a replay whose first answer was too large to store whole: `value` then has every total but only
+ * the failed connections (at most 100), see summarizeForReplay.
+ */
+export type IdempotentOutcome<T> = { replayed: false; value: T } | { replayed: true; value: T; summary?: true };
 
 /** A key is remembered this long after its request finished. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -49,7 +54,7 @@ export class RunIdempotentlyUseCase {
     if (claim.status !== 'claimed') {
       if (claim.fingerprint !== request.fingerprint) throw new IdempotencyKeyReusedError();
       if (claim.status === 'in_progress') throw new IdempotencyKeyInUseError();
-      return { replayed: true, value: JSON.parse(claim.response) as T };
+      return { replayed: true, value: JSON.parse(claim.response) as T, ...(claim.summary ? { summary: true as const } : {}) };
     }
 
     let value: T;
@@ -60,7 +65,20 @@ export class RunIdempotentlyUseCase {
       await this.store.release(key).catch(() => undefined);
       throw error;
     }
-    await this.store.complete(key, JSON.stringify(value));
+    await this.remember(key, value);
     return { replayed: false, value };
+  }
+
+  /**
+   * Stores the answer for replays; one too large to store whole (over DynamoDB's 400 KB item even compressed)
+   * is stored as its summary (totals and at most 100 failures), or as its totals alone if even that is too large.
+   */
+  private async remember(key: string, value: unknown): Promise<void> {
+    if ((await this.store.complete(key, JSON.stringify(value))) === 'stored') return;
+    for (const keep of [undefined, 0]) {
+      if ((await this.store.complete(key, JSON.stringify(summarizeForReplay(value, keep)), { summary: true })) === 'stored') return;
+    }
+    // Nothing fits (no answer of this service is that large): free the key rather than hold it forever.
+    await this.store.release(key);
   }
 }

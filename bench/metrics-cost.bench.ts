@@ -1,0 +1,85 @@
+import { Writable } from 'node:stream';
+import autocannon from 'autocannon';
+import { createPinoLogger } from '../src/adapters/logging/pino.logger.js';
+import { createRequestContext, runWithRequestContext } from '../src/adapters/observability/request-context.js';
+import { BENCH_API_KEY, interleaved, median, row, type BenchRow } from './support/bench-row.js';
+import { startChild } from './support/child-process.js';
+import type { Sink } from './support/sink.js';
+
+export interface MetricsCostOptions {
+  rounds: number;
+  /** Seconds of load per path per round. */
+  seconds: number;
+  connections: number;
+  /** Log lines written per path per round by the logging micro-benchmark. */
+  lines: number;
+  env: Record<string, string | undefined>;
+}
+
+interface Urls {
+  on: string;
+  off: string;
+  hello: string;
+  correlated: string;
+}
+
+/** Requests per second autocannon sustains against one route; throws if any answer is not 2xx. */
+async function load(url: string, options: MetricsCostOptions, post: boolean): Promise<number> {
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.seconds,
+    ...(post
+      ? {
+          method: 'POST' as const,
+          headers: { authorization: `Bearer ${BENCH_API_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ userId: 'metrics-user', message: { kind: 'bench', text: 'hello' } }),
+        }
+      : {}),
+  });
+  const bad = result.non2xx + result.errors + result.timeouts;
+  if (bad > 0) throw new Error(`${url}: ${bad} failed requests of ${result.requests.total}`);
+  return result.requests.total / options.seconds;
+}
+
+/** Microseconds per info line of the real logger (to a stream that drops it), inside a request context or not. */
+async function logLineMicros(lines: number, inContext: boolean): Promise<number> {
+  const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+  const logger = createPinoLogger({ level: 'info', destination: sink });
+  const write = () => {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < lines; i += 1) logger.info('post forbidden', { connectionId: 'L0SM9cOFvHcCIhw=', endpoint: 'https://a1.execute-api.eu-west-1.amazonaws.com/dev' });
+    return Number(process.hrtime.bigint() - started) / 1_000 / lines;
+  };
+  return inContext ? runWithRequestContext(createRequestContext('7f3e2a1c-9b0d-4e55-8c1a-2d6f0b9e4a31', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'), write) : write();
+}
+
+/**
+ * What metrics and request correlation cost: `POST /notify` with METRICS=on against METRICS=off (the same service,
+ * LOG_LEVEL=silent, interleaved round by round); a hello-world route with the correlation hooks against without
+ * (the hooks' cost where it weighs most); and one log line in a request context (requestId and traceId added by the
+ * logger's mixin) against one outside.
+ */
+export async function benchMetricsCost(sink: Sink, options: MetricsCostOptions): Promise<BenchRow[]> {
+  const env: Record<string, string> = { SINK_PORT: String(sink.port) };
+  for (const [key, value] of Object.entries(options.env)) if (value !== undefined) env[key] = value;
+  const services = await startChild<Urls>('./metrics-services.child.ts', env);
+  try {
+    const { on, off, hello, correlated } = services.ready;
+    const samples = await interleaved(options.rounds, {
+      on: () => load(`${on}/notify`, options, true),
+      off: () => load(`${off}/notify`, options, true),
+      hello: () => load(hello, options, false),
+      correlated: () => load(correlated, options, false),
+      lineInContext: () => logLineMicros(options.lines, true),
+      lineOutside: () => logLineMicros(options.lines, false),
+    });
+    return [
+      row('metrics: POST /notify, METRICS=on', median(samples.on), 'req/s', { name: 'POST /notify, METRICS=off', value: median(samples.off) }),
+      row('metrics: hello route, correlation hooks', median(samples.correlated), 'req/s', { name: 'hello route without', value: median(samples.hello) }),
+      row('metrics: info log line with requestId', median(samples.lineInContext), 'µs/line', { name: 'outside a request', value: median(samples.lineOutside) }),
+    ];
+  } finally {
+    await services.stop();
+  }
+}
