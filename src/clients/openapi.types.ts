@@ -57,6 +57,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/groups/{group}/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the sockets that joined a group themselves, one page at a time (ordered by connection id) */
+        get: operations["listGroupConnections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/groups/{group}/messages": {
         parameters: {
             query?: never;
@@ -343,6 +360,41 @@ export interface components {
             statusCode: number;
         };
         /**
+         * @description One page of the sockets that joined the group themselves (`{"action":"join"}`), ordered by connection id; the sockets of member users are listed by `GET /users/:userId/connections`. A page may hold fewer than `limit` (sockets past their 2-hour limit are left out): follow `cursor` until it is absent.
+         * @example {
+         *       "group": "room:42",
+         *       "connections": [
+         *         {
+         *           "connectionId": "L0SM9cOFvHcCIhw=",
+         *           "userId": "alice",
+         *           "apiId": "a1b2c3d4e5",
+         *           "stage": "prod",
+         *           "region": "eu-west-1",
+         *           "endpoint": "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod",
+         *           "connectedAt": "2026-11-26T12:00:00.000Z"
+         *         }
+         *       ],
+         *       "cursor": "eyJwayI6…"
+         *     }
+         */
+        GroupConnectionsReply: {
+            connections: {
+                apiId: string;
+                /** Format: date-time */
+                connectedAt: string;
+                connectionId: string;
+                /** @description The management endpoint this connection is posted through. */
+                endpoint: string;
+                region: string;
+                stage: string;
+                /** @description The user whose token opened the socket. */
+                userId: string;
+            }[];
+            /** @description Pass it back as ?cursor= for the next page; absent on the last page. */
+            cursor?: string;
+            group: string;
+        };
+        /**
          * @description The fan-out report of a group message: totals and the first failures.
          * @example {
          *       "group": "room:42",
@@ -465,6 +517,8 @@ export interface components {
             }[];
             /** @description Connections that received the message. */
             delivered: number;
+            /** @description Connections skipped because `excludeConnectionIds` listed them (present when the request excluded some). */
+            excluded?: number;
             /** @description Connections that could not be reached; see each `error`. */
             failed: number;
             /** @description Connections found closed (410) and removed. */
@@ -557,6 +611,8 @@ export interface components {
             }[];
             /** @description Connections that received the message. */
             delivered: number;
+            /** @description Connections skipped because `excludeConnectionIds` listed them (present when the request excluded some). */
+            excluded?: number;
             /** @description Connections that could not be reached; see each `error`. */
             failed: number;
             /** @description Connections found closed (410) and removed. */
@@ -601,7 +657,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Send the same key to retry safely: within 24 h the first answer comes back (Idempotent-Replayed: true) and nothing is sent again.
+                 * @description Send the same key to retry safely: within 24 h the first answer comes back (Idempotent-Replayed: true) and nothing is sent again. Keys are scoped by API key. An answer too large to keep whole comes back as its totals and at most 100 failures (Idempotent-Replay-Summary: true).
                  * @example 5f0c6f8e-8a37-4c1e-9a55-3f1d1c7e2b10
                  */
                 "idempotency-key"?: string;
@@ -837,7 +893,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Send the same key to retry safely: within 24 h the first answer comes back (Idempotent-Replayed: true) and nothing is sent again.
+                 * @description Send the same key to retry safely: within 24 h the first answer comes back (Idempotent-Replayed: true) and nothing is sent again. Keys are scoped by API key. An answer too large to keep whole comes back as its totals and at most 100 failures (Idempotent-Replay-Summary: true).
                  * @example 5f0c6f8e-8a37-4c1e-9a55-3f1d1c7e2b10
                  */
                 "idempotency-key"?: string;
@@ -971,12 +1027,91 @@ export interface operations {
             };
         };
     };
+    listGroupConnections: {
+        parameters: {
+            query?: {
+                /** @description The `cursor` of the previous page. */
+                cursor?: string;
+                /**
+                 * @description Sockets per page, 1–1000 (default 100).
+                 * @example 100
+                 */
+                limit?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description 1–128 characters of A-Z a-z 0-9 . _ : -
+                 * @example room:42
+                 */
+                group: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of sockets; `cursor` leads to the next. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupConnectionsReply"];
+                };
+            };
+            /** @description Bad input (`VALIDATION_ERROR`, `INVALID_JSON`, `JSON_TOO_DEEP`: nested more than 64 levels, `BAD_URL`): `field` names the faulty field; fix it and send again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No or unknown API key (`UNAUTHORIZED`): send `Authorization: Bearer <key>` with a key from NOTIFY_API_KEYS. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description A path parameter is over 1,024 characters (`URI_TOO_LONG`); a userId is at most 128 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description This API key sent more than RATE_LIMIT_PER_MINUTE requests in a minute (`RATE_LIMITED`): retry after the `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Storage does not answer (`STORAGE_UNAVAILABLE`): nothing stored was lost; retry after the `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
     sendToGroup: {
         parameters: {
             query?: never;
             header?: {
                 /**
-                 * @description Send the same key to retry safely: within 24 h the first answer comes back (Idempotent-Replayed: true) and nothing is sent again.
+                 * @description Send the same key to retry safely: within 24 h the first answer comes back (Idempotent-Replayed: true) and nothing is sent again. Keys are scoped by API key. An answer too large to keep whole comes back as its totals and at most 100 failures (Idempotent-Replay-Summary: true).
                  * @example 5f0c6f8e-8a37-4c1e-9a55-3f1d1c7e2b10
                  */
                 "idempotency-key"?: string;
@@ -1399,7 +1534,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Send the same key to retry safely: within 24 h the first answer comes back (Idempotent-Replayed: true) and nothing is sent again.
+                 * @description Send the same key to retry safely: within 24 h the first answer comes back (Idempotent-Replayed: true) and nothing is sent again. Keys are scoped by API key. An answer too large to keep whole comes back as its totals and at most 100 failures (Idempotent-Replay-Summary: true).
                  * @example 5f0c6f8e-8a37-4c1e-9a55-3f1d1c7e2b10
                  */
                 "idempotency-key"?: string;
