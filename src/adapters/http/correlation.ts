@@ -45,8 +45,9 @@ export const requestChildLogger: NonNullable<FastifyServerOptions['childLoggerFa
   raw,
 ) {
   // Fastify binds `reqId`; the request's lines carry `requestId` (and `traceId`) instead, like every other line.
-  const { reqId, ...rest } = bindings as Record<string, unknown>;
-  const requestId = typeof reqId === 'string' ? reqId : newRequestId();
+  // (Fastify labels it `reqId`, or `requestId` when a LogController says so: either is the request's id.)
+  const { reqId, requestId: labelled, ...rest } = bindings as Record<string, unknown>;
+  const requestId = typeof reqId === 'string' ? reqId : typeof labelled === 'string' ? labelled : newRequestId();
   const child = logger.child({ ...rest, ...contextOf(raw as RawWithContext, requestId).logFields }, options);
   (child as unknown as { [BOUND_TO_REQUEST]: boolean })[BOUND_TO_REQUEST] = true;
   return child;
