@@ -234,7 +234,9 @@ describe('the WebSocket client', () => {
 describe('the WebSocket client with recovery', () => {
   it('should ask for socketpost.v1, deliver envelopes in order once each, and resume after a reconnect', async () => {
     const s = await server();
-    const r = client({ url: s.url, recovery: true });
+    // The reconnect waits its full 200 ms (jitter drawn at the top), so the messages below are sent while the
+    // client is down: with a jitter near 0 it could reopen before the drop is seen, and nothing would be missed.
+    const r = client({ url: s.url, recovery: true, random: () => 0.999, backoff: { initialDelayMs: 200, maxDelayMs: 200 } });
     await s.waitFor(() => r.opens.length === 1, 'the open');
     expect(r.opens[0]!.protocol).toBe('socketpost.v1');
     s.publish('a');
