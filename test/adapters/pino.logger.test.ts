@@ -1,24 +1,7 @@
-import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createPinoLogger, pinoOptions, REDACTED, redactSecrets } from '../../src/adapters/logging/pino.logger.js';
-
-/** A destination that keeps every line pino writes, parsed. */
-function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      text += chunk.toString('utf8');
-      callback();
-    },
-  });
-  const lines = () =>
-    text
-      .split('\n')
-      .filter((line) => line.length > 0)
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { stream, lines };
-}
+import { captureLines as capture } from '../support/log-capture.js';
 
 describe('PinoLogger', () => {
   it('should write the message and fields as one JSON line', () => {
