@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
-import autocannon from 'autocannon';
+import { loadRoute } from './support/autocannon-load.js';
 import { createPinoLogger } from '../src/adapters/logging/pino.logger.js';
 import { createRequestContext, runWithRequestContext } from '../src/adapters/observability/request-context.js';
-import { BENCH_API_KEY, interleaved, median, row, type BenchRow } from './support/bench-row.js';
+import { interleaved, median, row, type BenchRow } from './support/bench-row.js';
 import { startChild } from './support/child-process.js';
 import type { Sink } from './support/sink.js';
 
@@ -23,23 +23,9 @@ interface Urls {
   correlated: string;
 }
 
-/** Requests per second autocannon sustains against one route; throws if any answer is not 2xx. */
+/** Requests per second autocannon sustains against one route (`POST /notify` when `post`). */
 async function load(url: string, options: MetricsCostOptions, post: boolean): Promise<number> {
-  const result = await autocannon({
-    url,
-    connections: options.connections,
-    duration: options.seconds,
-    ...(post
-      ? {
-          method: 'POST' as const,
-          headers: { authorization: `Bearer ${BENCH_API_KEY}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ userId: 'metrics-user', message: { kind: 'bench', text: 'hello' } }),
-        }
-      : {}),
-  });
-  const bad = result.non2xx + result.errors + result.timeouts;
-  if (bad > 0) throw new Error(`${url}: ${bad} failed requests of ${result.requests.total}`);
-  return result.requests.total / options.seconds;
+  return (await loadRoute(url, options, post ? 'metrics-user' : undefined)).perSecond;
 }
 
 /** Microseconds per info line of the real logger (to a stream that drops it), inside a request context or not. */

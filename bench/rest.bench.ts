@@ -1,5 +1,5 @@
-import autocannon from 'autocannon';
-import { BENCH_API_KEY, interleaved, median, row, type BenchRow } from './support/bench-row.js';
+import { loadRoute } from './support/autocannon-load.js';
+import { interleaved, median, row, type BenchRow } from './support/bench-row.js';
 import { startChild } from './support/child-process.js';
 import type { Sink } from './support/sink.js';
 
@@ -15,25 +15,6 @@ interface Urls {
   hello: string;
   silent: string;
   info: string;
-}
-
-/** Requests per second autocannon sustains against one route, and how many it sent; throws if any answer is not 2xx. */
-async function load(url: string, options: RestOptions, post: boolean): Promise<{ perSecond: number; total: number }> {
-  const result = await autocannon({
-    url,
-    connections: options.connections,
-    duration: options.seconds,
-    ...(post
-      ? {
-          method: 'POST' as const,
-          headers: { authorization: `Bearer ${BENCH_API_KEY}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ userId: 'rest-user', message: { kind: 'bench', text: 'hello' } }),
-        }
-      : {}),
-  });
-  const bad = result.non2xx + result.errors + result.timeouts;
-  if (bad > 0) throw new Error(`${url}: ${bad} failed requests of ${result.requests.total}`);
-  return { perSecond: result.requests.total / options.seconds, total: Math.max(1, result.requests.total) };
 }
 
 /**
@@ -52,7 +33,7 @@ export async function benchRest(sink: Sink, options: RestOptions): Promise<Bench
   };
   const measured = async (path: keyof Urls, url: string, post: boolean) => {
     const before = await serverCpu();
-    const { perSecond, total } = await load(url, options, post);
+    const { perSecond, total } = await loadRoute(url, options, post ? 'rest-user' : undefined);
     cpu[path].push(((await serverCpu()) - before) / total);
     return perSecond;
   };
