@@ -29,9 +29,10 @@ function dynamoDb() {
   }));
 }
 
-/** With METRICS=on, every storage call that fails counts in `storage_errors`. */
+/** With METRICS=on, every storage call that fails counts in `storage_errors` (DynamoDB; memory is not wrapped). */
 function instrumented<T extends object>(store: T, name: string): T {
-  return lambdaConfig().metrics === 'off' ? store : instrumentStorage(store, name, lambdaMetrics());
+  const { metrics, storage } = lambdaConfig();
+  return metrics === 'off' || storage === 'memory' ? store : instrumentStorage(store, name, lambdaMetrics());
 }
 
 export function lambdaConnectionRepository(): ConnectionRepository {
