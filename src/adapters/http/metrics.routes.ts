@@ -42,7 +42,6 @@ export const SEND_ROUTES: ReadonlySet<string> = new Set(['/notify', '/connection
 
 interface ListedDelivery {
   status?: unknown;
-  attempts?: unknown;
   error?: { code?: unknown };
   code?: unknown;
 }
@@ -59,7 +58,7 @@ export function labelsFor(route: string, outcome: string, code?: string): Metric
   return labels;
 }
 
-/** Counts one send report: deliveries by outcome (failed by code), retries and the fan-out size. */
+/** Counts one send report: deliveries by outcome (failed by code) and the fan-out size (retries are counted as they happen: SendPolicy.onRetry). */
 export function recordSendReport(metrics: Metrics, route: string, report: Record<string, unknown>): void {
   const routeLabels = labelsFor(route, '');
   // One connection (`POST /connections/:id/messages`): its status and error.
@@ -67,7 +66,6 @@ export function recordSendReport(metrics: Metrics, route: string, report: Record
     const one = report as ListedDelivery;
     const failedCode = one.status === 'failed' && typeof one.error?.code === 'string' ? one.error.code : undefined;
     metrics.count('deliveries', labelsFor(route, String(one.status), failedCode));
-    if (typeof one.attempts === 'number' && one.attempts > 1) metrics.count('post_retries', routeLabels, one.attempts - 1);
     metrics.observe('fanout_size', 1, routeLabels);
     return;
   }
@@ -78,21 +76,18 @@ export function recordSendReport(metrics: Metrics, route: string, report: Record
   if (gone > 0) metrics.count('deliveries', labelsFor(route, 'gone'), gone);
   metrics.observe('fanout_size', delivered + gone + failed, routeLabels);
 
-  // Failures by code and retries, from whatever the report lists: each connection (one user, or each user of
+  // Failures by code, from whatever the report lists: each connection (one user, or each user of
   // `userIds`), or the first failures of a group or broadcast (the rest are counted with code UNLISTED).
   const listed: ListedDelivery[] = [];
   if (Array.isArray(report.connections)) listed.push(...(report.connections as ListedDelivery[]));
   if (Array.isArray(report.users)) for (const user of report.users as { connections?: unknown }[]) if (Array.isArray(user.connections)) listed.push(...(user.connections as ListedDelivery[]));
   if (Array.isArray(report.failures)) listed.push(...(report.failures as ListedDelivery[]).map((f) => ({ status: 'failed', code: f.code })));
   let failedListed = 0;
-  let retries = 0;
   for (const entry of listed) {
-    if (typeof entry.attempts === 'number' && entry.attempts > 1) retries += entry.attempts - 1;
     if (entry.status !== 'failed') continue;
     const code = typeof entry.error?.code === 'string' ? entry.error.code : typeof entry.code === 'string' ? entry.code : 'UNKNOWN';
     metrics.count('deliveries', labelsFor(route, 'failed', code));
     failedListed += 1;
   }
   if (failed > failedListed) metrics.count('deliveries', labelsFor(route, 'failed', 'UNLISTED'), failed - failedListed);
-  if (retries > 0) metrics.count('post_retries', routeLabels, retries);
 }
