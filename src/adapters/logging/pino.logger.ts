@@ -47,6 +47,19 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
 /** How deep into logged objects secrets are looked for (`event.requestContext.authorizer.token` is depth 3). */
 export const REDACT_MAX_DEPTH = 4;
 
+/** Whether each key seen so far names a secret: field names are few, so most lines lower-case none. */
+const secretKeyMemo = new Map<string, boolean>();
+const SECRET_KEY_MEMO_MAX = 10_000;
+
+function isSecretKey(key: string): boolean {
+  let secret = secretKeyMemo.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEYS.has(key.toLowerCase());
+    if (secretKeyMemo.size < SECRET_KEY_MEMO_MAX) secretKeyMemo.set(key, secret);
+  }
+  return secret;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
   const prototype: unknown = Object.getPrototypeOf(value);
@@ -77,7 +90,7 @@ export function redactSecrets<T>(value: T, depth = 0): T {
     if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const item = value[key];
     let next = item;
-    if (SECRET_KEYS.has(key.toLowerCase())) {
+    if (isSecretKey(key)) {
       if (item !== undefined) next = REDACTED;
     } else if (depth < REDACT_MAX_DEPTH && (isPlainObject(item) || Array.isArray(item))) {
       next = redactSecrets(item, depth + 1);
