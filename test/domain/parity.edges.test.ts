@@ -81,6 +81,16 @@ describe('SendToGroupUseCase over many sockets that joined themselves', () => {
   });
 });
 
+describe('NotifyUsersUseCase run', () => {
+  it('should end its shared run once every user is notified, leaving no deadline timer behind', async () => {
+    const f = parityFixture();
+    await f.connect({ connectionId: 'a1', userId: 'alice' });
+    await f.connect({ connectionId: 'b1', userId: 'bob' });
+    expect(await f.notifyUsers.execute({ userIds: ['alice', 'bob'], message: 'hi' })).toMatchObject({ delivered: 2 });
+    expect(f.clock.pendingTimers).toBe(0);
+  });
+});
+
 describe('NotifyUserUseCase edges', () => {
   it('should refuse maxAttempts below 1 itself, even with a send path of its own', () => {
     const f = parityFixture();
