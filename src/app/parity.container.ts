@@ -30,6 +30,7 @@ import { LOGGER } from '../ports/logger.js';
 import type { CoreConfig } from './config.js';
 import { messageRecovery } from './recovery.container.js';
 import { DYNAMODB_DOCUMENT_CLIENT } from './tokens.js';
+import { withStorageMetrics } from './storage-metrics.js';
 
 export interface ParityOverrides {
   groupRepository?: GroupRepository;
@@ -56,14 +57,26 @@ export function registerParity(c: DependencyContainer, config: CoreConfig, overr
   c.register<GroupRepository>(
     GROUP_REPOSITORY,
     once(
-      (d) => (memory ? new InMemoryGroupRepository() : new DynamoDbGroupRepository(d.resolve(DYNAMODB_DOCUMENT_CLIENT), config.tableName)),
+      (d) =>
+        withStorageMetrics(
+          memory ? new InMemoryGroupRepository() : new DynamoDbGroupRepository(d.resolve(DYNAMODB_DOCUMENT_CLIENT), config.tableName),
+          'groups',
+          config,
+          d,
+        ),
       overrides.groupRepository,
     ),
   );
   c.register<IdempotencyStore>(
     IDEMPOTENCY_STORE,
     once(
-      (d) => (memory ? new InMemoryIdempotencyStore() : new DynamoDbIdempotencyStore(d.resolve(DYNAMODB_DOCUMENT_CLIENT), config.tableName)),
+      (d) =>
+        withStorageMetrics(
+          memory ? new InMemoryIdempotencyStore() : new DynamoDbIdempotencyStore(d.resolve(DYNAMODB_DOCUMENT_CLIENT), config.tableName),
+          'idempotency',
+          config,
+          d,
+        ),
       overrides.idempotencyStore,
     ),
   );

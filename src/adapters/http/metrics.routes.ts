@@ -1,7 +1,6 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { MetricLabels, Metrics } from '../../ports/metrics.js';
 import { ApiKeyGuard } from './api-key.guard.js';
-import { isSendReport } from './correlation.js';
 
 /** What `GET /metrics` serves: Prometheus text. */
 export interface MetricsExposition {
@@ -39,11 +38,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRouteOptions> = async (app
 };
 
 /** The send routes: their answers are delivery reports. */
-const SEND_ROUTES = new Set(['/notify', '/connections/:connectionId/messages', '/groups/:group/messages', '/broadcast']);
-
-function isSend(request: FastifyRequest): boolean {
-  return request.method === 'POST' && SEND_ROUTES.has(request.routeOptions.url ?? '');
-}
+export const SEND_ROUTES: ReadonlySet<string> = new Set(['/notify', '/connections/:connectionId/messages', '/groups/:group/messages', '/broadcast']);
 
 interface ListedDelivery {
   status?: unknown;
@@ -54,7 +49,7 @@ interface ListedDelivery {
 
 /** Labels objects reused across requests: a report allocates none for its counts. */
 const labelCache = new Map<string, MetricLabels>();
-function labelsFor(route: string, outcome: string, code?: string): MetricLabels {
+export function labelsFor(route: string, outcome: string, code?: string): MetricLabels {
   const key = `${route}\u0000${outcome}\u0000${code ?? ''}`;
   let labels = labelCache.get(key);
   if (!labels) {
@@ -100,21 +95,4 @@ export function recordSendReport(metrics: Metrics, route: string, report: Record
   }
   if (failed > failedListed) metrics.count('deliveries', labelsFor(route, 'failed', 'UNLISTED'), failed - failedListed);
   if (retries > 0) metrics.count('post_retries', routeLabels, retries);
-}
-
-/**
- * Records, for every send route: deliveries by outcome, retries and fan-out size from its 200 report (not for an
- * idempotent replay, which sent nothing), and the request's latency.
- */
-export function installSendMetrics(app: FastifyInstance, metrics: Metrics): void {
-  app.addHook('preSerialization', (request, reply, payload, done) => {
-    if (reply.statusCode === 200 && isSend(request) && isSendReport(payload) && !reply.hasHeader('idempotent-replayed')) {
-      recordSendReport(metrics, request.routeOptions.url ?? '', payload);
-    }
-    done(null, payload);
-  });
-  app.addHook('onResponse', (request, reply, done) => {
-    if (isSend(request)) metrics.observe('notify_latency_ms', reply.elapsedTime, labelsFor(request.routeOptions.url ?? '', ''));
-    done();
-  });
 }

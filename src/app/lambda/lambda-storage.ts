@@ -53,7 +53,7 @@ export function lambdaEndpointRegistry(): EndpointRegistry {
 /** The message log (message recovery) of `$connect` (marks recovering users) and `$default` (resume). */
 export function lambdaMessageLog(): MessageLog {
   const config = lambdaConfig();
-  return (messageLog ??= config.storage === 'memory' ? new InMemoryMessageLog() : new DynamoDbMessageLog(dynamoDb(), config.tableName));
+  return (messageLog ??= instrumented(config.storage === 'memory' ? new InMemoryMessageLog() : new DynamoDbMessageLog(dynamoDb(), config.tableName), 'messages'));
 }
 
 /** Group memberships: `$default` (a socket joins or leaves a group) and `$disconnect` (its memberships go). */
