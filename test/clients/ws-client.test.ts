@@ -51,6 +51,24 @@ function client(options: Partial<WsClientOptions> & { url: string }): Recorded {
   return recorded;
 }
 
+/**
+ * A token callback that answers the first connection at once and holds every later one until `release()`: the
+ * client cannot reopen before the test has seen its socket drop and sent what it is to miss, however late the
+ * test's own polling runs on a loaded machine (a reconnect delay would only make that likely).
+ */
+function heldReconnects(): { token: () => Promise<string>; release: () => void } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let calls = 0;
+  return {
+    token: async () => {
+      if (calls++ > 0) await released;
+      return 'token';
+    },
+    release: () => release(),
+  };
+}
+
 /** Timers that run every wait at once (on the next turn) and remember what was asked for. */
 function instantTimers(): WsClientTimers & { asked: number[] } {
   const asked: number[] = [];
@@ -234,9 +252,9 @@ describe('the WebSocket client', () => {
 describe('the WebSocket client with recovery', () => {
   it('should ask for socketpost.v1, deliver envelopes in order once each, and resume after a reconnect', async () => {
     const s = await server();
-    // The reconnect waits its full 200 ms (jitter drawn at the top), so the messages below are sent while the
-    // client is down: with a jitter near 0 it could reopen before the drop is seen, and nothing would be missed.
-    const r = client({ url: s.url, recovery: true, random: () => 0.999, backoff: { initialDelayMs: 200, maxDelayMs: 200 } });
+    // The client stays down until the messages below are sent, so it has missed them for sure.
+    const reconnects = heldReconnects();
+    const r = client({ url: s.url, recovery: true, token: reconnects.token });
     await s.waitFor(() => r.opens.length === 1, 'the open');
     expect(r.opens[0]!.protocol).toBe('socketpost.v1');
     s.publish('a');
@@ -248,6 +266,7 @@ describe('the WebSocket client with recovery', () => {
     await s.waitFor(() => s.openConnections.length === 0, 'the drop');
     s.publish('c'); // missed while down
     s.publish('d');
+    reconnects.release();
     await s.waitFor(() => r.opens.length === 2, 'the reopen');
     await s.waitFor(() => r.messages.length === 4, 'the replay');
     s.publish('e');
@@ -266,7 +285,9 @@ describe('the WebSocket client with recovery', () => {
 
   it('should report messages older than the recovery window as an error and carry on with the ones kept', async () => {
     const s = await server();
-    const r = client({ url: s.url, recovery: true });
+    // The client stays down until two to five are sent and two and three forgotten.
+    const reconnects = heldReconnects();
+    const r = client({ url: s.url, recovery: true, token: reconnects.token });
     await s.waitFor(() => r.opens.length === 1, 'the open');
     s.publish('one');
     await s.waitFor(() => r.messages.length === 1, 'the first message');
@@ -274,6 +295,7 @@ describe('the WebSocket client with recovery', () => {
     await s.waitFor(() => s.openConnections.length === 0, 'the drop');
     for (const m of ['two', 'three', 'four', 'five']) s.publish(m);
     s.forgetUpTo(3); // two and three are past the window
+    reconnects.release();
     await s.waitFor(() => r.messages.length === 3, 'what was kept');
     s.publish('six');
     await s.waitFor(() => r.messages.length === 4, 'the live message');

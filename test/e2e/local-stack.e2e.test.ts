@@ -1,58 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { loadLocalStackConfig } from '../../src/local/local-stack.config.js';
-import { startLocalStack, type LocalStack } from '../../src/local/local-stack.js';
-import { dynamoDbEndpoint, freshTableName } from '../support/dynamodb-local.js';
-import { handshakeStatus, openSocket, type TestSocket } from '../support/ws-client.js';
+import { useLocalStack } from '../support/local-stack.js';
+import { handshakeStatus, type TestSocket } from '../support/ws-client.js';
 
-let stack: LocalStack;
-const open: TestSocket[] = [];
-
-beforeAll(async () => {
-  stack = await startLocalStack(
-    loadLocalStackConfig({
-      PORT: '0',
-      WS_PORT: '0',
-      STORAGE: 'dynamodb',
-      DYNAMODB_ENDPOINT: dynamoDbEndpoint(),
-      TABLE_NAME: freshTableName('e2e'),
-      LOG_LEVEL: 'silent',
-      // Short, so that a socket dropped just after connecting is pruned quickly (see the vanished-socket test).
-      CONNECT_GRACE_MS: '500',
-    }),
-  );
+const e2e = useLocalStack({
+  // Short, so that a socket dropped just after connecting is pruned quickly (see the vanished-socket test).
+  env: { CONNECT_GRACE_MS: '500' },
 });
 
-afterAll(async () => {
-  for (const s of open) s.ws.terminate();
-  await stack?.stop();
-});
-
-async function connect(userId: string, stage: string): Promise<TestSocket> {
-  const socket = await openSocket(stack.emulator.wsUrl(stage), { token: await stack.token(userId) });
-  open.push(socket);
-  return socket;
+function connect(userId: string, stage: string): Promise<TestSocket> {
+  return e2e.connect(userId, stage);
 }
 
 async function notify(userId: string, message: unknown) {
-  const res = await fetch(`${stack.notify.url}/notify`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${stack.config.apiKeys[0]}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ userId, message }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { connections: Array<{ connectionId: string; status: string }> } };
+  const { status, body } = await e2e.call('POST', '/notify', { userId, message });
+  return { status, body: body as Record<string, unknown> & { connections: Array<{ connectionId: string; status: string }> } };
 }
 
 async function connectionsOf(userId: string) {
-  const res = await fetch(`${stack.notify.url}/users/${encodeURIComponent(userId)}/connections`, {
-    headers: { authorization: `Bearer ${stack.config.apiKeys[0]}` },
-  });
-  return ((await res.json()) as { connections: Array<{ connectionId: string; stage: string; endpoint: string }> }).connections;
+  const { body } = await e2e.call('GET', `/users/${encodeURIComponent(userId)}/connections`);
+  return (body as { connections: Array<{ connectionId: string; stage: string; endpoint: string }> }).connections;
 }
 
 /** The connection id the emulator gave the most recent socket of a user. */
 function newestConnectionId(userId: string): string {
-  const mine = stack.emulator.connections().filter((c) => c.authorizer?.userId === userId);
+  const mine = e2e.stack.emulator.connections().filter((c) => c.authorizer?.userId === userId);
   return mine.sort((a, b) => b.connectedAt - a.connectedAt)[0]?.connectionId ?? '';
 }
 
@@ -77,9 +49,9 @@ describe('the local stack, end to end (real sockets, real SDK, DynamoDB Local)',
     const socket = await connect('seed-user', 'dev');
     const connectionId = newestConnectionId('seed-user');
     const wrongStage = new ApiGatewayManagementApiClient({
-      endpoint: stack.emulator.managementEndpoint('prod'),
-      region: stack.config.region,
-      credentials: stack.config.credentials,
+      endpoint: e2e.stack.emulator.managementEndpoint('prod'),
+      region: e2e.stack.config.region,
+      credentials: e2e.stack.config.credentials,
       maxAttempts: 1,
     });
     const error = await wrongStage
@@ -97,7 +69,7 @@ describe('the local stack, end to end (real sockets, real SDK, DynamoDB Local)',
     await connect('carol', 'prod');
     const connectionId = newestConnectionId('carol');
     expect((await connectionsOf('carol')).map((c) => c.connectionId)).toEqual([connectionId]);
-    expect(stack.emulator.dropConnection(connectionId)).toBe(true);
+    expect(e2e.stack.emulator.dropConnection(connectionId)).toBe(true);
 
     const { body } = await notify('carol', 'anyone there?');
 
@@ -117,7 +89,7 @@ describe('the local stack, end to end (real sockets, real SDK, DynamoDB Local)',
     expect(listed.map((c) => c.connectionId).sort()).toEqual([keptId, leftId].sort());
     expect(listed.find((c) => c.connectionId === leftId)).toMatchObject({
       stage: 'prod',
-      endpoint: stack.emulator.managementEndpoint('prod'),
+      endpoint: e2e.stack.emulator.managementEndpoint('prod'),
     });
 
     leave.ws.close(1000, 'bye');
@@ -133,10 +105,10 @@ describe('the local stack, end to end (real sockets, real SDK, DynamoDB Local)',
   });
 
   it('should refuse a socket without a token with 401 and one with a forged token with 401, storing nothing', async () => {
-    expect(await handshakeStatus(stack.emulator.wsUrl('dev'))).toBe(401);
-    const [header, payload, signature = ''] = (await stack.token('mallory')).split('.');
+    expect(await handshakeStatus(e2e.stack.emulator.wsUrl('dev'))).toBe(401);
+    const [header, payload, signature = ''] = (await e2e.stack.token('mallory')).split('.');
     const forged = `${header}.${payload}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
-    expect(await handshakeStatus(stack.emulator.wsUrl('dev'), { token: forged })).toBe(401);
+    expect(await handshakeStatus(e2e.stack.emulator.wsUrl('dev'), { token: forged })).toBe(401);
     expect(await connectionsOf('mallory')).toEqual([]);
   });
 });

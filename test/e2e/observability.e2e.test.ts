@@ -1,29 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLocalStackConfig } from '../../src/local/local-stack.config.js';
-import { banner, startLocalStack, type LocalStack } from '../../src/local/local-stack.js';
-import { dynamoDbEndpoint, freshTableName } from '../support/dynamodb-local.js';
-import { handshakeStatus, openSocket, type TestSocket } from '../support/ws-client.js';
+import { describe, expect, it } from 'vitest';
+import { banner } from '../../src/local/local-stack.js';
+import { useLocalStack } from '../support/local-stack.js';
+import { handshakeStatus } from '../support/ws-client.js';
 
-let stack: LocalStack;
-const open: TestSocket[] = [];
-
-beforeAll(async () => {
-  stack = await startLocalStack(
-    loadLocalStackConfig({
-      PORT: '0',
-      WS_PORT: '0',
-      STORAGE: 'dynamodb',
-      DYNAMODB_ENDPOINT: dynamoDbEndpoint(),
-      TABLE_NAME: freshTableName('obs'),
-      LOG_LEVEL: 'silent',
-    }),
-  );
-});
-
-afterAll(async () => {
-  for (const s of open) s.ws.terminate();
-  await stack?.stop();
-});
+const e2e = useLocalStack({ label: 'obs' });
 
 /** The value of one Prometheus sample line (labels in the order the registry writes them), or undefined. */
 function sample(text: string, line: string): number | undefined {
@@ -33,10 +13,10 @@ function sample(text: string, line: string): number | undefined {
 
 describe('metrics and correlation on the local stack (real sockets, emulator, DynamoDB Local)', () => {
   it('should print where /metrics is, count a real connect, a refusal and a delivery, and answer with the request id', async () => {
+    const { stack } = e2e;
     expect(banner(stack)).toContain(`${stack.notify.url}/metrics`);
 
-    const socket = await openSocket(stack.emulator.wsUrl('dev'), { token: await stack.token('olga') });
-    open.push(socket);
+    const socket = await e2e.connect('olga');
     expect(await handshakeStatus(stack.emulator.wsUrl('dev'), { token: 'not-a-jwt' })).toBe(401);
 
     const res = await fetch(`${stack.notify.url}/notify`, {

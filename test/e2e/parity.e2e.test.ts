@@ -1,31 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLocalStackConfig } from '../../src/local/local-stack.config.js';
-import { startLocalStack, type LocalStack } from '../../src/local/local-stack.js';
+import { describe, expect, it } from 'vitest';
 import { GROUP_REPOSITORY, type GroupRepository } from '../../src/ports/group.repository.js';
 import { CONNECTION_REPOSITORY, type ConnectionRepository } from '../../src/ports/connection.repository.js';
-import { dynamoDbEndpoint, freshTableName } from '../support/dynamodb-local.js';
+import { useLocalStack } from '../support/local-stack.js';
 import { openSocket, type TestSocket } from '../support/ws-client.js';
 
-let stack: LocalStack;
-const open: TestSocket[] = [];
-
-beforeAll(async () => {
-  stack = await startLocalStack(
-    loadLocalStackConfig({
-      PORT: '0',
-      WS_PORT: '0',
-      WS_STAGES: 'dev,prod,crowd',
-      STORAGE: 'dynamodb',
-      DYNAMODB_ENDPOINT: dynamoDbEndpoint(),
-      TABLE_NAME: freshTableName('parity'),
-      LOG_LEVEL: 'silent',
-    }),
-  );
-});
-
-afterAll(async () => {
-  for (const s of open) s.ws.terminate();
-  await stack?.stop();
+/**
+ * One stack for the file. `crowd` is the stage of the 120-socket broadcast, `throng` the one of the 1,000-socket
+ * broadcast, so that each broadcast reaches only its own sockets.
+ */
+const e2e = useLocalStack({
+  label: 'parity',
+  env: {
+    WS_STAGES: 'dev,prod,crowd,throng',
+    // The machine running the tests is shared: give the broadcasts room, so that a slow moment is not a
+    // DEADLINE_EXCEEDED (the tests check delivery, not speed; `npm run bench` measures speed).
+    NOTIFY_DEADLINE_MS: '120000',
+  },
 });
 
 interface Connected extends TestSocket {
@@ -34,27 +24,13 @@ interface Connected extends TestSocket {
 
 /** Opens a socket and finds its connection id (the emulator's newest connection of that user). */
 async function connect(userId: string, stage: string, groups?: string[]): Promise<Connected> {
-  const before = new Set(stack.emulator.connections().map((c) => c.connectionId));
-  const socket = await openSocket(stack.emulator.wsUrl(stage), { token: await stack.token(userId, undefined, groups ? { groups } : {}) });
-  open.push(socket);
-  const mine = stack.emulator.connections().filter((c) => c.authorizer?.userId === userId && !before.has(c.connectionId));
+  const before = new Set(e2e.stack.emulator.connections().map((c) => c.connectionId));
+  const socket = await e2e.connect(userId, stage, groups ? { claims: { groups } } : {});
+  const mine = e2e.stack.emulator.connections().filter((c) => c.authorizer?.userId === userId && !before.has(c.connectionId));
   return Object.assign(socket, { connectionId: mine[0]?.connectionId ?? '' });
 }
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${stack.notify.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${stack.config.apiKeys[0]}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads any field of any answer
-  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Record<string, any> };
-}
+const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => e2e.call(method, path, body, headers);
 
 /** Sends a marker to each socket through its own connection and expects it as the next message: proves nothing else came first. */
 async function expectNothingElse(sockets: Connected[]): Promise<void> {
@@ -143,8 +119,8 @@ describe('hosted-service parity, end to end (real sockets, DynamoDB Local)', () 
     const socket = await connect('p-ivy', 'prod', ['*']);
     socket.ws.send(JSON.stringify({ action: 'join', group }));
     expect(JSON.parse(String(await socket.nextMessage()))).toEqual({ type: 'joined', group });
-    const groups = stack.container.resolve<GroupRepository>(GROUP_REPOSITORY);
-    const connections = stack.container.resolve<ConnectionRepository>(CONNECTION_REPOSITORY);
+    const groups = e2e.stack.container.resolve<GroupRepository>(GROUP_REPOSITORY);
+    const connections = e2e.stack.container.resolve<ConnectionRepository>(CONNECTION_REPOSITORY);
     expect((await groups.listConnections(group, { limit: 10 })).items.map((c) => c.connectionId)).toEqual([socket.connectionId]);
 
     socket.ws.close(1000, 'bye');
@@ -179,13 +155,13 @@ describe('hosted-service parity, end to end (real sockets, DynamoDB Local)', () 
 
   it('should broadcast through the sharded index of DynamoDB to each socket of one stage exactly once, skipping an excluded one', async () => {
     const elsewhere = await connect('p-kate', 'dev');
-    const crowd = await openCrowd(stack, 'crowd', 120);
-    const excluded = stack.emulator.connections().find((c) => c.stage === 'crowd')?.connectionId as string;
+    const crowd = await openCrowd('crowd', 120);
+    const excluded = e2e.stack.emulator.connections().find((c) => c.stage === 'crowd')?.connectionId as string;
 
-    const res = await call('POST', '/broadcast', { message: 'to the crowd', apiId: stack.emulator.apiId, stage: 'crowd', excludeConnectionIds: [excluded] });
+    const res = await call('POST', '/broadcast', { message: 'to the crowd', apiId: e2e.stack.emulator.apiId, stage: 'crowd', excludeConnectionIds: [excluded] });
     const after = await call('POST', '/broadcast', { message: 'end', stage: 'crowd' });
 
-    expect(res).toMatchObject({ status: 200, body: { stages: [`${stack.emulator.apiId}/crowd`], delivered: 119, gone: 0, failed: 0, excluded: 1 } });
+    expect(res).toMatchObject({ status: 200, body: { stages: [`${e2e.stack.emulator.apiId}/crowd`], delivered: 119, gone: 0, failed: 0, excluded: 1 } });
     expect(after.body).toMatchObject({ delivered: 120, excluded: 0 });
     await expectEachOnceThenEnd(crowd, 'to the crowd', 119);
     await expectNothingElse([elsewhere]);
@@ -193,14 +169,15 @@ describe('hosted-service parity, end to end (real sockets, DynamoDB Local)', () 
 });
 
 /** Opens `count` real sockets on `stage`, 100 at a time, for 20 users. */
-async function openCrowd(on: LocalStack, stage: string, count: number): Promise<TestSocket[]> {
-  const tokens = await Promise.all(Array.from({ length: 20 }, (_, i) => on.token(`crowd-${i}`)));
+async function openCrowd(stage: string, count: number): Promise<TestSocket[]> {
+  const { stack } = e2e;
+  const tokens = await Promise.all(Array.from({ length: 20 }, (_, i) => stack.token(`crowd-${i}`)));
   const crowd: TestSocket[] = [];
   for (let i = 0; i < count; i += 100) {
     const batch = await Promise.all(
-      Array.from({ length: Math.min(100, count - i) }, (_, j) => openSocket(on.emulator.wsUrl(stage), { token: tokens[(i + j) % tokens.length] as string })),
+      Array.from({ length: Math.min(100, count - i) }, (_, j) => openSocket(stack.emulator.wsUrl(stage), { token: tokens[(i + j) % tokens.length] as string })),
     );
-    open.push(...batch);
+    e2e.track(...batch);
     crowd.push(...batch);
   }
   return crowd;
@@ -216,43 +193,13 @@ async function expectEachOnceThenEnd(crowd: TestSocket[], message: string, expec
 }
 
 describe('broadcast to 1,000 real sockets on DynamoDB Local (through the sharded broadcast index)', () => {
-  let crowdStack: LocalStack;
-
-  beforeAll(async () => {
-    crowdStack = await startLocalStack(
-      loadLocalStackConfig({
-        PORT: '0',
-        WS_PORT: '0',
-        WS_STAGES: 'dev,crowd',
-        STORAGE: 'dynamodb',
-        DYNAMODB_ENDPOINT: dynamoDbEndpoint(),
-        TABLE_NAME: freshTableName('crowd'),
-        LOG_LEVEL: 'silent',
-        // The machine running the tests is shared: give the two broadcasts room, so that a slow moment is not a
-        // DEADLINE_EXCEEDED (the test checks delivery, not speed; `npm run bench` measures speed).
-        NOTIFY_DEADLINE_MS: '120000',
-      }),
-    );
-  }, 60_000);
-
-  afterAll(async () => {
-    await crowdStack?.stop();
-  });
-
   it('should reach each of 1,000 sockets exactly once and skip the excluded one', async () => {
-    const crowd = await openCrowd(crowdStack, 'crowd', 1_000);
-    const excluded = crowdStack.emulator.connections().find((c) => c.stage === 'crowd')?.connectionId as string;
-    const post = async (body: unknown) => {
-      const res = await fetch(`${crowdStack.notify.url}/broadcast`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${crowdStack.config.apiKeys[0]}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      return (await res.json()) as Record<string, unknown>;
-    };
+    const crowd = await openCrowd('throng', 1_000);
+    const excluded = e2e.stack.emulator.connections().find((c) => c.stage === 'throng')?.connectionId as string;
+    const post = async (body: unknown) => (await call('POST', '/broadcast', body)).body;
 
-    expect(await post({ message: 'to the crowd', stage: 'crowd', excludeConnectionIds: [excluded] })).toMatchObject({ delivered: 999, excluded: 1, gone: 0, failed: 0 });
-    expect(await post({ message: 'end', stage: 'crowd' })).toMatchObject({ delivered: 1_000, excluded: 0 });
+    expect(await post({ message: 'to the crowd', stage: 'throng', excludeConnectionIds: [excluded] })).toMatchObject({ delivered: 999, excluded: 1, gone: 0, failed: 0 });
+    expect(await post({ message: 'end', stage: 'throng' })).toMatchObject({ delivered: 1_000, excluded: 0 });
     await expectEachOnceThenEnd(crowd, 'to the crowd', 999);
   }, 120_000);
 });

@@ -1,52 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLocalStackConfig } from '../../src/local/local-stack.config.js';
-import { startLocalStack, type LocalStack } from '../../src/local/local-stack.js';
-import { dynamoDbEndpoint, freshTableName } from '../support/dynamodb-local.js';
-import { openSocket, type TestSocket } from '../support/ws-client.js';
+import { describe, expect, it } from 'vitest';
+import { useLocalStack } from '../support/local-stack.js';
+import type { TestSocket } from '../support/ws-client.js';
 
-let stack: LocalStack;
-const open: TestSocket[] = [];
+const e2e = useLocalStack({ label: 'recovery' });
 
-beforeAll(async () => {
-  stack = await startLocalStack(
-    loadLocalStackConfig({
-      PORT: '0',
-      WS_PORT: '0',
-      STORAGE: 'dynamodb',
-      DYNAMODB_ENDPOINT: dynamoDbEndpoint(),
-      TABLE_NAME: freshTableName('recovery'),
-      LOG_LEVEL: 'silent',
-    }),
-  );
-});
-
-afterAll(async () => {
-  for (const s of open) s.ws.terminate();
-  await stack?.stop();
-});
-
-async function connect(userId: string, protocols?: string[]): Promise<TestSocket> {
-  const socket = await openSocket(stack.emulator.wsUrl('dev'), { token: await stack.token(userId), ...(protocols ? { protocols } : {}) });
-  open.push(socket);
-  return socket;
+function connect(userId: string, protocols?: string[]): Promise<TestSocket> {
+  return e2e.connect(userId, 'dev', protocols ? { protocols } : {});
 }
 
 async function notify(userId: string, message: unknown) {
-  const res = await fetch(`${stack.notify.url}/notify`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${stack.config.apiKeys[0]}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ userId, message }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  const { status, body } = await e2e.call('POST', '/notify', { userId, message });
+  return { status, body: body as Record<string, unknown> };
 }
 
 /** Waits until the emulator has run `$disconnect` and the user's socket records are down to `count`. */
 async function untilRecorded(userId: string, count: number): Promise<void> {
   for (let i = 0; i < 200; i += 1) {
-    const res = await fetch(`${stack.notify.url}/users/${encodeURIComponent(userId)}/connections`, {
-      headers: { authorization: `Bearer ${stack.config.apiKeys[0]}` },
-    });
-    if (((await res.json()) as { connections: unknown[] }).connections.length === count) return;
+    const { body } = await e2e.call('GET', `/users/${encodeURIComponent(userId)}/connections`);
+    if ((body as { connections: unknown[] }).connections.length === count) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${userId} never had ${count} recorded connections`);

@@ -1,9 +1,8 @@
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServerClient, type ServerClient } from '../../src/clients/server-client.js';
 import { SocketpostWsClient, type WsCloseEvent, type WsOpenEvent } from '../../src/clients/ws-client.js';
-import { loadLocalStackConfig } from '../../src/local/local-stack.config.js';
-import { startLocalStack, type LocalStack } from '../../src/local/local-stack.js';
+import { useLocalStack } from '../support/local-stack.js';
 
 /**
  * The ws-client against the local stack with API Gateway's limits shortened (idle 2 s, maximum duration 5 s):
@@ -14,26 +13,8 @@ const SECONDS = 30;
 const PER_SECOND = 10;
 const TOTAL = SECONDS * PER_SECOND;
 
-let stack: LocalStack;
-let api: ServerClient;
-
-beforeAll(async () => {
-  stack = await startLocalStack(
-    loadLocalStackConfig({
-      PORT: '0',
-      WS_PORT: '0',
-      WS_STAGES: 'dev',
-      STORAGE: 'memory',
-      LOG_LEVEL: 'silent',
-      WS_IDLE_TIMEOUT_MS: '2000',
-      WS_MAX_DURATION_MS: '5000',
-    }),
-  );
-  api = createServerClient({ baseUrl: stack.notify.url, apiKey: stack.config.apiKeys[0]! });
-});
-
-afterAll(async () => {
-  await stack?.stop();
+const e2e = useLocalStack({
+  env: { WS_STAGES: 'dev', STORAGE: 'memory', WS_IDLE_TIMEOUT_MS: '2000', WS_MAX_DURATION_MS: '5000' },
 });
 
 interface RunResult {
@@ -46,6 +27,8 @@ interface RunResult {
 }
 
 async function runFor(userId: string, recovery: boolean): Promise<RunResult> {
+  const { stack } = e2e;
+  const api: ServerClient = createServerClient({ baseUrl: stack.notify.url, apiKey: stack.config.apiKeys[0]! });
   const received: number[] = [];
   const opens: WsOpenEvent['reason'][] = [];
   const serverCloses: WsCloseEvent[] = [];
