@@ -124,3 +124,34 @@ describe('the {seq, data} envelope limit', () => {
     expect(() => assertEnvelopeFits(over, false)).toThrow(expect.objectContaining({ code: 'MESSAGE_TOO_LARGE' }));
   });
 });
+
+describe('ConnectionSender retry count', () => {
+  it('should not count a retry of a socket not yet open when the deadline ends the wait before it', async () => {
+    const clock = new ManualClock();
+    const connections = new InMemoryConnectionRepository();
+    const messenger = new ScriptedMessenger();
+    const retries: string[] = [];
+    const sender = new ConnectionSender(connections, messenger, clock, new MemoryLogger(), undefined, {
+      random: () => 0.5,
+      deadlineMs: 50,
+      notYetOpenRetryMs: 100,
+      onRetry: (stage) => retries.push(stage),
+    });
+    const young: Connection = {
+      connectionId: 'young=',
+      userId: 'alice',
+      endpoint: { apiId: 'apia1', domainName: 'apia1.execute-api.eu-west-1.amazonaws.com', stage: 'dev', ...home },
+      connectedAt: clock.now(),
+      expiresAt: Math.floor(clock.now() / 1000) + 3_600,
+    };
+    await connections.save(young);
+    messenger.script('young=', { status: 'gone' });
+    const run = sender.start();
+
+    const delivery = await sender.send(young, OutgoingMessage.of('hi'), run.signal);
+    run.end();
+
+    expect(delivery).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'NOT_YET_OPEN' } });
+    expect(retries).toEqual([]);
+  });
+});
