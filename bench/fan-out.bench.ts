@@ -17,6 +17,7 @@ export interface FanOutOptions {
 
 const MESSAGE = { kind: 'bench', text: 'hello from socketpost' };
 const SETTLE_MS = 250;
+const WARM_UP_RUNS = 8;
 
 /** The samples of the warm rounds (the first run of each path is the warm-up round), or all of a one-round smoke run. */
 const warm = (samples: number[]) => (samples.length > 1 ? samples.slice(1) : samples);
@@ -73,6 +74,12 @@ export async function benchFanOut(sink: Sink, options: FanOutOptions): Promise<B
   };
 
   try {
+    // JIT warm-up: undici and the notify path each need a few thousand posts before they run at their steady
+    // speed (a cold raw Pool posts at a fifth of its warm rate); one warm-up round of 1,000 posts is not enough.
+    for (let i = 0; i < WARM_UP_RUNS; i += 1) {
+      await notify.execute({ userId: 'fan-user', message: MESSAGE });
+      await mapWithConcurrency(ids, concurrency, rawPost);
+    }
     const samples = await interleaved(options.rounds, {
       notify: () =>
         rate(options.connections, async () => {

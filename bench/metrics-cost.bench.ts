@@ -1,9 +1,8 @@
 import { Writable } from 'node:stream';
-import { loadRoute } from './support/autocannon-load.js';
 import { createPinoLogger } from '../src/adapters/logging/pino.logger.js';
 import { createRequestContext, runWithRequestContext } from '../src/adapters/observability/request-context.js';
 import { interleaved, median, row, type BenchRow } from './support/bench-row.js';
-import { startChild } from './support/child-process.js';
+import { startBenchServers } from './support/bench-server.js';
 import type { Sink } from './support/sink.js';
 
 export interface MetricsCostOptions {
@@ -14,18 +13,6 @@ export interface MetricsCostOptions {
   /** Log lines written per path per round by the logging micro-benchmark. */
   lines: number;
   env: Record<string, string | undefined>;
-}
-
-interface Urls {
-  on: string;
-  off: string;
-  hello: string;
-  correlated: string;
-}
-
-/** Requests per second autocannon sustains against one route (`POST /notify` when `post`). */
-async function load(url: string, options: MetricsCostOptions, post: boolean): Promise<number> {
-  return (await loadRoute(url, options, post ? 'metrics-user' : undefined)).perSecond;
 }
 
 /** Microseconds per info line of the real logger (to a stream that drops it), inside a request context or not. */
@@ -44,19 +31,24 @@ async function logLineMicros(lines: number, inContext: boolean): Promise<number>
  * What metrics and request correlation cost: `POST /notify` with METRICS=on against METRICS=off (the same service,
  * LOG_LEVEL=silent, interleaved round by round); a hello-world route with the correlation hooks against without
  * (the hooks' cost where it weighs most); and one log line in a request context (requestId and traceId added by the
- * logger's mixin) against one outside.
+ * logger's mixin) against one outside. Each server runs alone in its process: prom-client's collectors and the
+ * async-context hooks of correlation work process-wide, and would otherwise be charged to the baselines too.
  */
 export async function benchMetricsCost(sink: Sink, options: MetricsCostOptions): Promise<BenchRow[]> {
-  const env: Record<string, string> = { SINK_PORT: String(sink.port) };
-  for (const [key, value] of Object.entries(options.env)) if (value !== undefined) env[key] = value;
-  const services = await startChild<Urls>('./metrics-services.child.ts', env);
+  const notify = { ...options.env, ROLE: 'notify', LOG_LEVEL: 'silent', SINK_PORT: String(sink.port), BENCH_USER: 'metrics-user' };
+  const servers = await startBenchServers({
+    on: { ...notify, METRICS: 'on' },
+    off: { ...notify, METRICS: 'off' },
+    hello: { ROLE: 'hello' },
+    correlated: { ROLE: 'hello', CORRELATED: '1' },
+  });
+  const load = async (name: keyof typeof servers) => (await servers[name].load(options)).perSecond;
   try {
-    const { on, off, hello, correlated } = services.ready;
     const samples = await interleaved(options.rounds, {
-      on: () => load(`${on}/notify`, options, true),
-      off: () => load(`${off}/notify`, options, true),
-      hello: () => load(hello, options, false),
-      correlated: () => load(correlated, options, false),
+      on: () => load('on'),
+      off: () => load('off'),
+      hello: () => load('hello'),
+      correlated: () => load('correlated'),
       lineInContext: () => logLineMicros(options.lines, true),
       lineOutside: () => logLineMicros(options.lines, false),
     });
@@ -66,6 +58,6 @@ export async function benchMetricsCost(sink: Sink, options: MetricsCostOptions):
       row('metrics: info log line with requestId', median(samples.lineInContext), 'µs/line', { name: 'outside a request', value: median(samples.lineOutside) }),
     ];
   } finally {
-    await services.stop();
+    await Promise.all(Object.values(servers).map((s) => s.stop()));
   }
 }

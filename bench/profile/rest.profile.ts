@@ -1,7 +1,7 @@
 /**
  * Profiling driver for the REST path (not part of `npm run bench`): starts the REST bench's servers
- * (bench/support/rest-services.child.ts) in a child with `--cpu-prof`, loads one route with autocannon at 64
- * connections, stops the child (which writes its profile) and prints requests/s and the child's CPU per request.
+ * (bench/support/server.child.ts, one process each) with `--cpu-prof`, loads one route with autocannon at 64
+ * connections, stops the children (which write their profiles) and prints requests/s and each child's CPU per request.
  *
  *   node --import tsx bench/profile/rest.profile.ts [--route hello|silent|info] [--seconds 10] [--prof-dir /tmp/rest-prof]
  *   node --import tsx bench/profile/summarise.ts /tmp/rest-prof/<file>.cpuprofile
@@ -32,30 +32,33 @@ function cpuOf(pid: number): number {
 async function main(): Promise<void> {
   const sink = await startSink();
   const nodeArgs = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
-  const services = await startChild<{ hello: string; silent: string; info: string }>('../support/rest-services.child.ts', { SINK_PORT: String(sink.port) }, nodeArgs);
-  const optionsOf = (route: 'hello' | 'silent' | 'info') => {
-  const url = route === 'hello' ? services.ready.hello : `${services.ready[route]}/notify`;
-  const post = route !== 'hello';
-  return {
-    url,
-    connections: 64,
-    ...(post
-      ? {
-          method: 'POST' as const,
-          headers: { authorization: `Bearer ${BENCH_API_KEY}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ userId: 'rest-user', message: { kind: 'bench', text: 'hello' } }),
-        }
-      : {}),
+  const list = (routes ? routes.split(',') : [route]) as Array<'hello' | 'silent' | 'info'>;
+  const envOf = (r: 'hello' | 'silent' | 'info'): Record<string, string> =>
+    r === 'hello' ? { ROLE: 'hello' } : { ROLE: 'notify', LOG_LEVEL: r, SINK_PORT: String(sink.port), BENCH_USER: 'rest-user' };
+  const services = new Map<string, Awaited<ReturnType<typeof startChild<{ url: string }>>>>();
+  for (const r of list) services.set(r, await startChild<{ url: string }>('../support/server.child.ts', envOf(r), nodeArgs));
+  const optionsOf = (r: 'hello' | 'silent' | 'info') => {
+    const url = services.get(r)!.ready.url;
+    const post = r !== 'hello';
+    return {
+      url,
+      connections: 64,
+      ...(post
+        ? {
+            method: 'POST' as const,
+            headers: { authorization: `Bearer ${BENCH_API_KEY}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ userId: 'rest-user', message: { kind: 'bench', text: 'hello' } }),
+          }
+        : {}),
+    };
   };
-  };
-  const pid = services.process.pid as number;
   try {
-    const list = (routes ? routes.split(',') : [route]) as Array<'hello' | 'silent' | 'info'>;
     for (const r of list) await autocannon({ ...optionsOf(r), duration: 2 }); // warm-up
     // Interleaved rounds: each route `seconds` per round, 3 rounds; the child's CPU per request of each.
     const perRequest = new Map<string, number[]>();
     for (let round = 0; round < (routes ? 3 : 1); round += 1) {
       for (const r of list) {
+        const pid = services.get(r)!.process.pid as number;
         const before = cpuOf(pid);
         const result = await autocannon({ ...optionsOf(r), duration: seconds });
         const used = cpuOf(pid) - before;
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
     }
     for (const [r, values] of perRequest) console.log(`${r}: median server CPU ${[...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!.toFixed(1)} µs/request`);
   } finally {
-    await services.stop();
+    for (const service of services.values()) await service.stop();
     await sink.stop();
   }
 }

@@ -1,5 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 /** One line of `bench/results.json`. A row without a comparison has `baseline: null`, `baselineValue: null`, `ratio: null`. */
 export interface BenchRow {
   name: string;
@@ -64,16 +62,14 @@ export async function interleaved<K extends string>(
   return samples;
 }
 
-/** A full garbage collection, whether or not Node was started with `--expose-gc`. */
-const collectGarbage: () => void = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-})();
-
-/** Waits `ms` and collects garbage: the next path starts on a settled process and a clean heap. */
+/**
+ * Waits `ms`, so that what the previous path left behind (sockets closing) is done before the next starts. No forced
+ * garbage collection here: a forced full GC (`gc()`) also throws away the compiled code, and measured on this
+ * machine it made the next round of raw undici posts cost 4× the CPU (≈ 100 µs a post instead of ≈ 25 µs), the
+ * cheapest path most: ratios taken after it were not the paths' steady ones.
+ */
 export async function settle(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
-  collectGarbage();
 }
 
 /** Credentials the bench signs with (the sink does not verify them). */

@@ -19,7 +19,7 @@ import {
 import { SECURITY_HEADERS, securityHeaderEntriesFor } from '../adapters/http/security-headers.js';
 import rateLimit from '@fastify/rate-limit';
 import { OneLinePerRequestLog, serializeRequest } from '../adapters/http/request-log.js';
-import { installCorrelation, installReportRequestId, requestChildLogger, requestIdOf } from '../adapters/http/correlation.js';
+import { installCorrelation, requestChildLogger, requestIdOf } from '../adapters/http/correlation.js';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, rateLimitOptions } from '../adapters/http/rate-limit.js';
 import { notifyRoutes } from '../adapters/http/notify.routes.js';
 import { broadcastRoutes } from '../adapters/http/broadcast.routes.js';
@@ -27,7 +27,8 @@ import { connectionRoutes } from '../adapters/http/connection.routes.js';
 import { groupRoutes } from '../adapters/http/group.routes.js';
 import type { ParityUseCases } from './parity.container.js';
 import type { Metrics } from '../ports/metrics.js';
-import { installSendMetrics, metricsRoutes, metricsScrapeGuard, type MetricsExposition } from '../adapters/http/metrics.routes.js';
+import { metricsRoutes, metricsScrapeGuard, type MetricsExposition } from '../adapters/http/metrics.routes.js';
+import { installSendRouteHooks } from '../adapters/http/send-route.hooks.js';
 
 export interface AppUseCases {
   notifyUser: NotifyUserUseCase;
@@ -94,8 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installCorrelation(app);
-  installReportRequestId(app);
-  if (options.metrics) installSendMetrics(app, options.metrics);
+  installSendRouteHooks(app, options.metrics);
   for (const schema of HTTP_SCHEMAS) app.addSchema(schema);
   // Only JSON bodies: text/plain would otherwise be parsed and then fail validation confusingly.
   app.removeContentTypeParser('text/plain');

@@ -29,12 +29,12 @@ import { LOGGER, type Logger } from '../ports/logger.js';
 import { METRICS, type Metrics } from '../ports/metrics.js';
 import { EmfMetrics } from '../adapters/observability/emf.metrics.js';
 import { InstrumentedConnectionMessenger } from '../adapters/observability/instrumented-connection.messenger.js';
-import { instrumentStorage } from '../adapters/observability/instrumented-storage.js';
 import { NO_METRICS, teeMetrics } from '../adapters/observability/metric-catalogue.js';
 import { PrometheusMetrics } from '../adapters/observability/prometheus.metrics.js';
 import type { CoreConfig, ServerConfig } from './config.js';
 import { MESSAGE_LOG, type MessageLog } from '../ports/message.log.js';
 import { registerMessageLog } from './recovery.container.js';
+import { withStorageMetrics } from './storage-metrics.js';
 import { registerParity, type ParityOverrides } from './parity.container.js';
 import { CORE_CONFIG, DYNAMODB_DOCUMENT_CLIENT, EMF_METRICS, PROMETHEUS_METRICS } from './tokens.js';
 
@@ -95,8 +95,7 @@ export function createContainer(
       return (config.metricsEmfIntervalSeconds ?? 0) > 0 ? teeMetrics(prometheus, d.resolve<EmfMetrics>(EMF_METRICS)) : prometheus;
     }, overrides.metrics),
   );
-  const instrumented = <T extends object>(store: T, name: string, d: DependencyContainer): T =>
-    metricsOn ? instrumentStorage(store, name, d.resolve<Metrics>(METRICS)) : store;
+  const instrumented = <T extends object>(store: T, name: string, d: DependencyContainer): T => withStorageMetrics(store, name, config, d);
 
   const memory = config.storage === 'memory';
   c.register<ConnectionRepository>(

@@ -30,6 +30,8 @@ import { LOGGER } from '../ports/logger.js';
 import type { CoreConfig } from './config.js';
 import { messageRecovery } from './recovery.container.js';
 import { DYNAMODB_DOCUMENT_CLIENT } from './tokens.js';
+import { METRICS, type MetricLabels, type Metrics } from '../ports/metrics.js';
+import { withStorageMetrics } from './storage-metrics.js';
 
 export interface ParityOverrides {
   groupRepository?: GroupRepository;
@@ -41,6 +43,19 @@ export interface ParityOverrides {
 const FAN_OUT_PAGE_SIZE = 100;
 /** Shards a broadcast reads at once. */
 const BROADCAST_READERS = 8;
+
+/** Counts `post_retries{stage}`, with one labels object per stage (a retry allocates none). */
+function retryCounter(metrics: Metrics): (stage: string) => void {
+  const labels = new Map<string, MetricLabels>();
+  return (stage) => {
+    let stageLabels = labels.get(stage);
+    if (!stageLabels) {
+      stageLabels = { stage };
+      if (labels.size < 1_000) labels.set(stage, stageLabels);
+    }
+    metrics.count('post_retries', stageLabels);
+  };
+}
 
 /**
  * Registrations of the hosted-service parity features (groups, broadcast, one connection, close, idempotent
@@ -56,14 +71,26 @@ export function registerParity(c: DependencyContainer, config: CoreConfig, overr
   c.register<GroupRepository>(
     GROUP_REPOSITORY,
     once(
-      (d) => (memory ? new InMemoryGroupRepository() : new DynamoDbGroupRepository(d.resolve(DYNAMODB_DOCUMENT_CLIENT), config.tableName)),
+      (d) =>
+        withStorageMetrics(
+          memory ? new InMemoryGroupRepository() : new DynamoDbGroupRepository(d.resolve(DYNAMODB_DOCUMENT_CLIENT), config.tableName),
+          'groups',
+          config,
+          d,
+        ),
       overrides.groupRepository,
     ),
   );
   c.register<IdempotencyStore>(
     IDEMPOTENCY_STORE,
     once(
-      (d) => (memory ? new InMemoryIdempotencyStore() : new DynamoDbIdempotencyStore(d.resolve(DYNAMODB_DOCUMENT_CLIENT), config.tableName)),
+      (d) =>
+        withStorageMetrics(
+          memory ? new InMemoryIdempotencyStore() : new DynamoDbIdempotencyStore(d.resolve(DYNAMODB_DOCUMENT_CLIENT), config.tableName),
+          'idempotency',
+          config,
+          d,
+        ),
       overrides.idempotencyStore,
     ),
   );
@@ -76,6 +103,7 @@ export function registerParity(c: DependencyContainer, config: CoreConfig, overr
           deadlineMs: config.notifyDeadlineMs,
           connectGraceMs: config.connectGraceMs,
           ...(overrides.random ? { random: overrides.random } : {}),
+          ...(config.metrics === 'off' ? {} : { onRetry: retryCounter(d.resolve<Metrics>(METRICS)) }),
         }, messageRecovery(d, config)),
     ),
   );

@@ -10,6 +10,7 @@ import { CONNECTION_REPOSITORY } from '../ports/connection.repository.js';
 import { MESSAGE_LOG, type MessageLog } from '../ports/message.log.js';
 import type { CoreConfig } from './config.js';
 import { DYNAMODB_DOCUMENT_CLIENT } from './tokens.js';
+import { withStorageMetrics } from './storage-metrics.js';
 
 /** Registrations of message recovery (`socketpost.v1`): the message log and the resume use case, kept apart from `container.ts`. */
 export function registerMessageLog(c: DependencyContainer, config: CoreConfig, override?: MessageLog): void {
@@ -17,9 +18,14 @@ export function registerMessageLog(c: DependencyContainer, config: CoreConfig, o
     useFactory: instanceCachingFactory<MessageLog>(
       (d) =>
         override ??
-        (config.storage === 'memory'
-          ? new InMemoryMessageLog()
-          : new DynamoDbMessageLog(d.resolve<DynamoDBDocumentClient>(DYNAMODB_DOCUMENT_CLIENT), config.tableName)),
+        withStorageMetrics(
+          config.storage === 'memory'
+            ? new InMemoryMessageLog()
+            : new DynamoDbMessageLog(d.resolve<DynamoDBDocumentClient>(DYNAMODB_DOCUMENT_CLIENT), config.tableName),
+          'messages',
+          config,
+          d,
+        ),
     ),
   });
   c.register(ResumeMessagesUseCase, {

@@ -190,6 +190,40 @@ describe('ConnectionSender and connections that are gone or not open yet', () =>
   });
 });
 
+describe('ConnectionSender retry notices', () => {
+  it('should tell onRetry the stage of every post it sends again, after a throttle, a retryable failure or an early 410', async () => {
+    const retried: string[] = [];
+    const s = setup({ backoff: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100 }, onRetry: (stage) => retried.push(stage), deadlineMs: 60_000 });
+    s.messenger.open('c1', home).script('c1', { status: 'throttled', message: 'slow' }, { status: 'error', message: '502', retryable: true }, { status: 'delivered' });
+    expect(await s.sender.send(s.connection(), message, s.running().signal)).toMatchObject({ status: 'delivered', attempts: 3 });
+    expect(retried).toEqual(['dev', 'dev']);
+
+    const young = s.connection('c2', 0);
+    await s.connections.save(young);
+    s.messenger.open('c2', home).script('c2', { status: 'gone' }, { status: 'delivered' });
+    expect(await s.sender.send(young, message, s.running().signal)).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect(retried).toEqual(['dev', 'dev', 'dev']);
+  });
+
+  it('should not tell onRetry of a first post, of a failure that is not retried, or of a retry the stop cut off', async () => {
+    const retried: string[] = [];
+    const s = setup({ backoff: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100 }, onRetry: (stage) => retried.push(stage) });
+    s.messenger.open('c1', home).script('c1', { status: 'delivered' });
+    await s.sender.send(s.connection(), message, s.running().signal);
+    s.messenger.script('c1', { status: 'forbidden', message: 'Forbidden' });
+    await s.sender.send(s.connection(), message, s.running().signal);
+    s.messenger.script('c1', { status: 'error', message: '400', retryable: false });
+    await s.sender.send(s.connection(), message, s.running().signal);
+    expect(retried).toEqual([]);
+
+    const run = s.running();
+    s.messenger.script('c1', { status: 'throttled', message: 'slow' }, { status: 'delivered' });
+    s.clock.schedule(1, () => run.stop('SHUTDOWN')); // during the backoff wait
+    expect(await s.sender.send(s.connection(), message, run.signal)).toMatchObject({ status: 'failed', error: { code: 'SHUTDOWN' } });
+    expect(retried).toEqual([]);
+  });
+});
+
 describe('ConnectionSender when the send stops', () => {
   it('should say that nothing was sent when it stops before the first post, for a shutdown and for the deadline', async () => {
     const s = setup();

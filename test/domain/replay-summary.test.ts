@@ -68,3 +68,36 @@ describe('RunIdempotentlyUseCase and an answer too large to store', () => {
     expect(never.entries.has('k')).toBe(false);
   });
 });
+
+describe('summarizeForReplay on answers of every shape', () => {
+  it.each([[null], ['a text answer'], [42], [true], [[failed('a'), delivered('b')]]])('should give back %j as it is: only objects are summarized', (value) => {
+    expect(summarizeForReplay(value, 0)).toEqual(value);
+  });
+
+  it('should keep the entries of a many-users report that are not reports as they are', () => {
+    expect(summarizeForReplay({ users: [null, 'bob', { userId: 'carol', connections: [delivered('c')] }] })).toEqual({
+      users: [null, 'bob', { userId: 'carol', connections: [] }],
+    });
+  });
+
+  it('should skip connection entries that are null or not objects', () => {
+    expect(summarizeForReplay({ connections: [null, 'x', failed('b'), delivered('c')] })).toEqual({ connections: [failed('b')] });
+  });
+
+  it('should keep every other list whole, whatever the budget', () => {
+    const report = { excludedConnectionIds: ['a', 'b', 'c'], failures: [{ connectionId: 'f' }], failuresTruncated: false };
+    expect(summarizeForReplay(report, 0)).toEqual({ excludedConnectionIds: ['a', 'b', 'c'], failures: [], failuresTruncated: true });
+  });
+
+  it('should keep failuresTruncated false when every failure fits, and true when the report was already truncated', () => {
+    const fits = { failures: [{ connectionId: 'a' }, { connectionId: 'b' }], failuresTruncated: false, stopped: 'SHUTDOWN' };
+    expect(summarizeForReplay(fits, 2)).toEqual(fits);
+    const cutBefore = { failuresTruncated: true, failures: [{ connectionId: 'a' }], delivered: 3 };
+    expect(summarizeForReplay(cutBefore, 5)).toEqual(cutBefore);
+  });
+
+  it('should keep the fields that come after the failures once it has cut them', () => {
+    const report = { failed: 3, failures: [{ connectionId: 'a' }, { connectionId: 'b' }, { connectionId: 'c' }], failuresTruncated: false, group: 'g', stopped: 'DEADLINE_EXCEEDED' };
+    expect(summarizeForReplay(report, 1)).toEqual({ failed: 3, failures: [{ connectionId: 'a' }], failuresTruncated: true, group: 'g', stopped: 'DEADLINE_EXCEEDED' });
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/domain/errors/domain.error.js';
-import { assertUserId, isUserId, USER_ID_PATTERN, userIdProblem } from '../../src/domain/shared/user-id.js';
+import { assertUserId, isUserId, USER_ID_PATTERN, USER_ID_RULE, userIdProblem } from '../../src/domain/shared/user-id.js';
 
 const refused: Array<[string, string]> = [
   ['an empty string', ''],
@@ -62,5 +62,11 @@ describe('user id rule', () => {
     })();
     expect(error?.field).toBe('sub');
     expect(error?.message).toContain('U+202E');
+  });
+});
+
+describe('the user id rule as told to users', () => {
+  it('should state the length and every kind of character refused', () => {
+    expect(USER_ID_RULE).toBe('1–128 characters, not only spaces, without control, format or bidi characters, lone surrogates or non-characters');
   });
 });

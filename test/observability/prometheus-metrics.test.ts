@@ -89,8 +89,24 @@ describe('GET /metrics (Prometheus)', () => {
     expect(replay.headers['x-request-id']).not.toBe(first.json().requestId);
 
     const samples = parsePrometheus((await app.inject({ method: 'GET', url: '/metrics', headers: auth })).body);
-    expect(valueOf(samples, 'socketpost_post_retries_total', { route: '/notify' })).toBe(1);
+    expect(valueOf(samples, 'socketpost_post_retries_total', { stage: 'dev' })).toBe(1);
     expect(valueOf(samples, 'socketpost_deliveries_total', { outcome: 'delivered' })).toBe(1);
+    await app.close();
+  });
+
+  it('should count the retries of a broadcast too, though its report lists only failures', async () => {
+    const { app, connect, messenger, clock } = await meteredFixture();
+    await connect('c1', 'bob');
+    await connect('c2', 'carol', 'prod');
+    clock.advance(10_000);
+    messenger.script('c1', { status: 'error', message: 'HTTP 502', retryable: true }, { status: 'delivered' });
+    messenger.script('c2', { status: 'throttled', message: 'slow down' }, { status: 'throttled', message: 'slow down' }, { status: 'delivered' });
+    const broadcast = await app.inject({ method: 'POST', url: '/broadcast', headers: auth, payload: { message: 'hi' } });
+    expect(broadcast.json()).toMatchObject({ delivered: 2, failed: 0 });
+
+    const samples = parsePrometheus((await app.inject({ method: 'GET', url: '/metrics', headers: auth })).body);
+    expect(valueOf(samples, 'socketpost_post_retries_total', { stage: 'dev' })).toBe(1);
+    expect(valueOf(samples, 'socketpost_post_retries_total', { stage: 'prod' })).toBe(2);
     await app.close();
   });
 

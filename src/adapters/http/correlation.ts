@@ -1,5 +1,4 @@
-import { AsyncResource } from 'node:async_hooks';
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import {
   BOUND_TO_REQUEST,
@@ -25,8 +24,6 @@ export function requestIdOf(request: { headers: Record<string, string | string[]
   return saneRequestId(request.headers[REQUEST_ID_HEADER]) ?? newRequestId();
 }
 
-const SCOPE = Symbol('socketpost.requestScope');
-type ScopedRequest = FastifyRequest & { [SCOPE]?: AsyncResource };
 const CONTEXT = Symbol('socketpost.requestContext');
 type RawWithContext = IncomingMessage & { [CONTEXT]?: RequestContext };
 
@@ -54,23 +51,19 @@ export const requestChildLogger: NonNullable<FastifyServerOptions['childLoggerFa
 };
 
 /**
- * Installs the hooks. The context is entered in `onRequest`; the body is parsed in the socket's own async
- * context, so `preValidation` (and through it the handler) re-enters it through an AsyncResource bound there.
+ * Installs the hooks: `onRequest` echoes the id; `preValidation` runs the rest of the request (validation, the
+ * handler and everything it starts) inside the request's context. Nothing before validation writes a line through
+ * the shared logger (the request's own lines carry the id through its child logger), and entering the context
+ * there, once, costs less than entering it in `onRequest` and carrying it across the body's parsing (which runs in
+ * the socket's async context) with an AsyncResource per request.
  */
 export function installCorrelation(app: FastifyInstance): void {
   app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
-    const context = contextOf(request.raw, request.id);
-    runWithRequestContext(context, () => {
-      const scope = new AsyncResource('socketpost.request');
-      (request as ScopedRequest)[SCOPE] = scope;
-      scope.runInAsyncScope(done);
-    });
+    done();
   });
   app.addHook('preValidation', (request, _reply, done) => {
-    const scope = (request as ScopedRequest)[SCOPE];
-    if (scope) scope.runInAsyncScope(done);
-    else done();
+    runWithRequestContext(contextOf(request.raw, request.id), done);
   });
 }
 
@@ -81,13 +74,8 @@ export function isSendReport(payload: unknown): payload is Record<string, unknow
   return typeof report.delivered === 'number' || (typeof report.connectionId === 'string' && typeof report.status === 'string');
 }
 
-/**
- * Adds `requestId` to the 200 report of every send route (a copy: a stored idempotent answer is left as it is). A
- * replayed answer keeps the first request's id (idempotency.ts stores it), the one its sends were logged with.
- */
-export function installReportRequestId(app: FastifyInstance): void {
-  app.addHook('preSerialization', (request, reply, payload, done) => {
-    if (reply.statusCode === 200 && request.method === 'POST' && isSendReport(payload)) done(null, { requestId: request.id, ...payload });
-    else done(null, payload);
-  });
+/** Adds `requestId` to a send route's 200 report (a copy: a stored idempotent answer is left as it is). */
+export function withRequestId(requestId: string, report: Record<string, unknown>): Record<string, unknown> {
+  // A replayed answer keeps the first request's id (idempotency.ts stores it), the one its sends were logged with.
+  return { requestId, ...report };
 }

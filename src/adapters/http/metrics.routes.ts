@@ -1,7 +1,6 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { MetricLabels, Metrics } from '../../ports/metrics.js';
 import { ApiKeyGuard } from './api-key.guard.js';
-import { isSendReport } from './correlation.js';
 
 /** What `GET /metrics` serves: Prometheus text. */
 export interface MetricsExposition {
@@ -39,22 +38,17 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRouteOptions> = async (app
 };
 
 /** The send routes: their answers are delivery reports. */
-const SEND_ROUTES = new Set(['/notify', '/connections/:connectionId/messages', '/groups/:group/messages', '/broadcast']);
-
-function isSend(request: FastifyRequest): boolean {
-  return request.method === 'POST' && SEND_ROUTES.has(request.routeOptions.url ?? '');
-}
+export const SEND_ROUTES: ReadonlySet<string> = new Set(['/notify', '/connections/:connectionId/messages', '/groups/:group/messages', '/broadcast']);
 
 interface ListedDelivery {
   status?: unknown;
-  attempts?: unknown;
   error?: { code?: unknown };
   code?: unknown;
 }
 
 /** Labels objects reused across requests: a report allocates none for its counts. */
 const labelCache = new Map<string, MetricLabels>();
-function labelsFor(route: string, outcome: string, code?: string): MetricLabels {
+export function labelsFor(route: string, outcome: string, code?: string): MetricLabels {
   const key = `${route}\u0000${outcome}\u0000${code ?? ''}`;
   let labels = labelCache.get(key);
   if (!labels) {
@@ -64,7 +58,7 @@ function labelsFor(route: string, outcome: string, code?: string): MetricLabels 
   return labels;
 }
 
-/** Counts one send report: deliveries by outcome (failed by code), retries and the fan-out size. */
+/** Counts one send report: deliveries by outcome (failed by code) and the fan-out size (retries are counted as they happen: SendPolicy.onRetry). */
 export function recordSendReport(metrics: Metrics, route: string, report: Record<string, unknown>): void {
   const routeLabels = labelsFor(route, '');
   // One connection (`POST /connections/:id/messages`): its status and error.
@@ -72,7 +66,6 @@ export function recordSendReport(metrics: Metrics, route: string, report: Record
     const one = report as ListedDelivery;
     const failedCode = one.status === 'failed' && typeof one.error?.code === 'string' ? one.error.code : undefined;
     metrics.count('deliveries', labelsFor(route, String(one.status), failedCode));
-    if (typeof one.attempts === 'number' && one.attempts > 1) metrics.count('post_retries', routeLabels, one.attempts - 1);
     metrics.observe('fanout_size', 1, routeLabels);
     return;
   }
@@ -83,38 +76,18 @@ export function recordSendReport(metrics: Metrics, route: string, report: Record
   if (gone > 0) metrics.count('deliveries', labelsFor(route, 'gone'), gone);
   metrics.observe('fanout_size', delivered + gone + failed, routeLabels);
 
-  // Failures by code and retries, from whatever the report lists: each connection (one user, or each user of
+  // Failures by code, from whatever the report lists: each connection (one user, or each user of
   // `userIds`), or the first failures of a group or broadcast (the rest are counted with code UNLISTED).
   const listed: ListedDelivery[] = [];
   if (Array.isArray(report.connections)) listed.push(...(report.connections as ListedDelivery[]));
   if (Array.isArray(report.users)) for (const user of report.users as { connections?: unknown }[]) if (Array.isArray(user.connections)) listed.push(...(user.connections as ListedDelivery[]));
   if (Array.isArray(report.failures)) listed.push(...(report.failures as ListedDelivery[]).map((f) => ({ status: 'failed', code: f.code })));
   let failedListed = 0;
-  let retries = 0;
   for (const entry of listed) {
-    if (typeof entry.attempts === 'number' && entry.attempts > 1) retries += entry.attempts - 1;
     if (entry.status !== 'failed') continue;
     const code = typeof entry.error?.code === 'string' ? entry.error.code : typeof entry.code === 'string' ? entry.code : 'UNKNOWN';
     metrics.count('deliveries', labelsFor(route, 'failed', code));
     failedListed += 1;
   }
   if (failed > failedListed) metrics.count('deliveries', labelsFor(route, 'failed', 'UNLISTED'), failed - failedListed);
-  if (retries > 0) metrics.count('post_retries', routeLabels, retries);
-}
-
-/**
- * Records, for every send route: deliveries by outcome, retries and fan-out size from its 200 report (not for an
- * idempotent replay, which sent nothing), and the request's latency.
- */
-export function installSendMetrics(app: FastifyInstance, metrics: Metrics): void {
-  app.addHook('preSerialization', (request, reply, payload, done) => {
-    if (reply.statusCode === 200 && isSend(request) && isSendReport(payload) && !reply.hasHeader('idempotent-replayed')) {
-      recordSendReport(metrics, request.routeOptions.url ?? '', payload);
-    }
-    done(null, payload);
-  });
-  app.addHook('onResponse', (request, reply, done) => {
-    if (isSend(request)) metrics.observe('notify_latency_ms', reply.elapsedTime, labelsFor(request.routeOptions.url ?? '', ''));
-    done();
-  });
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
 import { edgeBody } from './edge-errors.js';
@@ -9,7 +9,7 @@ export const DEFAULT_RATE_LIMIT_PER_MINUTE = 6_000;
 /** The limiter's key: a digest of the presented API key, so keys never sit in memory as plain text. */
 export function rateLimitKey(request: FastifyRequest): string {
   const presented = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
-  return createHash('sha256').update(presented, 'utf8').digest('base64url');
+  return hash('sha256', presented, 'base64url');
 }
 
 /**

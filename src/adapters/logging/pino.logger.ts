@@ -47,6 +47,19 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
 /** How deep into logged objects secrets are looked for (`event.requestContext.authorizer.token` is depth 3). */
 export const REDACT_MAX_DEPTH = 4;
 
+/** Whether each key seen so far names a secret: field names are few, so most lines lower-case none. */
+const secretKeyMemo = new Map<string, boolean>();
+const SECRET_KEY_MEMO_MAX = 10_000;
+
+function isSecretKey(key: string): boolean {
+  let secret = secretKeyMemo.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEYS.has(key.toLowerCase());
+    if (secretKeyMemo.size < SECRET_KEY_MEMO_MAX) secretKeyMemo.set(key, secret);
+  }
+  return secret;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
   const prototype: unknown = Object.getPrototypeOf(value);
@@ -77,7 +90,7 @@ export function redactSecrets<T>(value: T, depth = 0): T {
     if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const item = value[key];
     let next = item;
-    if (SECRET_KEYS.has(key.toLowerCase())) {
+    if (isSecretKey(key)) {
       if (item !== undefined) next = REDACTED;
     } else if (depth < REDACT_MAX_DEPTH && (isPlainObject(item) || Array.isArray(item))) {
       next = redactSecrets(item, depth + 1);
@@ -123,7 +136,11 @@ export function pinoOptions(level: PinoLevel): LoggerOptions {
 
 /** The line's own fields win over the request's; pino's default strategy would write into the shared object. */
 function mergeRequestFields(fields: object, requestFields: object): object {
-  return isNoFields(requestFields) ? fields : { ...requestFields, ...fields };
+  if (isNoFields(requestFields)) return fields;
+  // The request's keys first, then the line's (which win). Written as a literal: a spread of both objects built an
+  // object pino serialised slowly, and a line in a request cost ≈ 3.5 µs more than one outside (bench: metrics).
+  const { requestId, traceId } = requestFields as { requestId?: string; traceId?: string };
+  return traceId === undefined ? { requestId, ...fields } : { requestId, traceId, ...fields };
 }
 
 /** The port's Logger over a pino instance. */

@@ -37,10 +37,10 @@ export const COUNTERS: Readonly<Record<CounterName, MetricDefinition>> = {
   },
   post_retries: {
     prometheus: 'socketpost_post_retries_total',
-    help: 'Posts sent again after a 429, a 5xx or a network error.',
+    help: 'Posts sent again, by stage: after a 429, a 5xx or a network error, or a 410 while the socket was still connecting.',
     cloudWatch: 'PostRetries',
     unit: 'Count',
-    labels: ['route'],
+    labels: ['stage'],
     dimensionSets: [[]],
   },
   posts: {

@@ -29,9 +29,10 @@ function dynamoDb() {
   }));
 }
 
-/** With METRICS=on, every storage call that fails counts in `storage_errors`. */
+/** With METRICS=on, every storage call that fails counts in `storage_errors` (DynamoDB; memory is not wrapped). */
 function instrumented<T extends object>(store: T, name: string): T {
-  return lambdaConfig().metrics === 'off' ? store : instrumentStorage(store, name, lambdaMetrics());
+  const { metrics, storage } = lambdaConfig();
+  return metrics === 'off' || storage === 'memory' ? store : instrumentStorage(store, name, lambdaMetrics());
 }
 
 export function lambdaConnectionRepository(): ConnectionRepository {
@@ -53,7 +54,7 @@ export function lambdaEndpointRegistry(): EndpointRegistry {
 /** The message log (message recovery) of `$connect` (marks recovering users) and `$default` (resume). */
 export function lambdaMessageLog(): MessageLog {
   const config = lambdaConfig();
-  return (messageLog ??= config.storage === 'memory' ? new InMemoryMessageLog() : new DynamoDbMessageLog(dynamoDb(), config.tableName));
+  return (messageLog ??= instrumented(config.storage === 'memory' ? new InMemoryMessageLog() : new DynamoDbMessageLog(dynamoDb(), config.tableName), 'messages'));
 }
 
 /** Group memberships: `$default` (a socket joins or leaves a group) and `$disconnect` (its memberships go). */

@@ -29,6 +29,11 @@ export interface SendPolicy {
   connectGraceMs: number;
   /** First wait before posting again to a connection that is not open yet; doubles up to 1 s (default 100 ms). */
   notYetOpenRetryMs: number;
+  /**
+   * Told of each post sent again (after a 429, a retryable failure, or a 410 within the connect grace), with the
+   * stage of the connection it goes to: the edges count retries with it. Does nothing by default.
+   */
+  onRetry: (stage: string) => void;
 }
 
 export const DEFAULT_SEND_POLICY: SendPolicy = {
@@ -37,6 +42,7 @@ export const DEFAULT_SEND_POLICY: SendPolicy = {
   deadlineMs: 10_000,
   connectGraceMs: 3_000,
   notYetOpenRetryMs: 100,
+  onRetry: () => undefined,
 };
 
 const MAX_NOT_YET_OPEN_WAIT_MS = 1_000;
@@ -129,6 +135,7 @@ export class ConnectionSender {
         const wait = Math.min(notYetOpen.waitMs, graceEnds - now);
         notYetOpen.waitMs = Math.min(notYetOpen.waitMs * 2, MAX_NOT_YET_OPEN_WAIT_MS);
         await this.clock.sleep(wait, stop);
+        if (!stop.reason) this.policy.onRetry(endpoint.stage);
         continue;
       }
       notYetOpen = undefined;
@@ -136,6 +143,7 @@ export class ConnectionSender {
         failures += 1;
         if (failures < maxAttempts) {
           await this.clock.sleep(backoffDelay(this.policy.backoff, failures, this.policy.random), stop);
+          if (!stop.reason) this.policy.onRetry(endpoint.stage);
           continue;
         }
       }

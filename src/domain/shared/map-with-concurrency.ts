@@ -4,6 +4,8 @@ export async function mapWithConcurrency<T, R>(
   limit: number,
   fn: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
+  // Within the limit (a user's few sockets: the common notify), every call starts at once, without a worker loop.
+  if (items.length <= limit) return Promise.all(items.map((item, index) => fn(item, index)));
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
