@@ -57,7 +57,7 @@ describe('the finished log lines of the fan-out sends', () => {
     await f.connect({ connectionId: 'c1', userId: 'alice' });
     await f.broadcast.execute({ message: 'hello', excludeConnectionIds: ['nope'] });
     expect(f.logger.lines.filter((l) => l.message === 'broadcast finished')).toEqual([
-      { level: 'info', message: 'broadcast finished', fields: { stages: ['apia1/dev'], bytes: 5, delivered: 1, gone: 0, failed: 0, excluded: 0 } },
+      { level: 'debug', message: 'broadcast finished', fields: { stages: ['apia1/dev'], bytes: 5, delivered: 1, gone: 0, failed: 0, excluded: 0 } },
     ]);
   });
 
@@ -88,8 +88,8 @@ describe('the finished log lines of the fan-out sends', () => {
     await f.sendToGroup.execute({ group: 'room', message: 'hey' }, shutdown.signal);
 
     expect(f.logger.lines.filter((l) => l.message === 'group send finished')).toEqual([
-      { level: 'info', message: 'group send finished', fields: { group: 'room', bytes: 3, delivered: 1, gone: 0, failed: 0, excluded: 0 } },
-      { level: 'info', message: 'group send finished', fields: { group: 'room', bytes: 3, stoppedBy: 'SHUTDOWN', delivered: 0, gone: 0, failed: 0, excluded: 0 } },
+      { level: 'debug', message: 'group send finished', fields: { group: 'room', bytes: 3, delivered: 1, gone: 0, failed: 0, excluded: 0 } },
+      { level: 'debug', message: 'group send finished', fields: { group: 'room', bytes: 3, stoppedBy: 'SHUTDOWN', delivered: 0, gone: 0, failed: 0, excluded: 0 } },
     ]);
   });
 });

@@ -130,7 +130,7 @@ describe('NotifyUserUseCase outcomes after retries', () => {
     expect(report).toMatchObject({ userId: 'alice', delivered: 2, gone: 1, failed: 2 });
     expect(report.connections.map((c) => c.connectionId)).toEqual(['ok1', 'ok2', 'dead', 'denied', 'busy']);
     expect(f.logger.lines.filter((l) => l.message === 'notify finished')).toEqual([
-      { level: 'info', message: 'notify finished', fields: { userId: 'alice', bytes: 6, delivered: 2, gone: 1, failed: 2 } },
+      { level: 'debug', message: 'notify finished', fields: { userId: 'alice', bytes: 6, delivered: 2, gone: 1, failed: 2 } },
     ]);
   });
 

@@ -67,4 +67,25 @@ describe('request logs', () => {
     expect(f.log()).toContain('"url":"/users/alice/connections"');
     expect(f.log()).not.toContain('SECRET-KEY-IN-QUERY-0123');
   });
+
+  it('should put the totals of a send report in its request line, mark a replay, and add none to other routes', async () => {
+    const f = await loggedApp();
+    await f.connect('c1', 'alice');
+    const headers = { ...auth, 'idempotency-key': 'log-key-1' };
+    await f.app.inject({ method: 'POST', url: '/notify', headers, payload: { userId: 'alice', message: 'hi' } });
+    await f.app.inject({ method: 'POST', url: '/notify', headers, payload: { userId: 'alice', message: 'hi' } });
+    await f.app.inject({ method: 'GET', url: '/users/alice/connections', headers: auth });
+    const requestLines = f
+      .log()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { msg: string; req?: { url: string }; report?: Record<string, unknown> })
+      .filter((l) => l.msg === 'request completed');
+    expect(requestLines.map((l) => [l.req?.url, l.report])).toEqual([
+      ['/notify', { userId: 'alice', delivered: 1, gone: 0, failed: 0 }],
+      ['/notify', { userId: 'alice', delivered: 1, gone: 0, failed: 0, replayed: true }],
+      ['/users/alice/connections', undefined],
+    ]);
+    expect(f.log()).not.toContain('notify finished');
+  });
 });

@@ -42,8 +42,9 @@ describe('request correlation', () => {
     expect(answer.json()).toMatchObject({ requestId: 'req-alice-0001', delivered: 1, gone: 1, failed: 1 });
     const logged = lines();
     const messages = logged.map((line) => line.msg);
-    // One request line per request (request-log.ts), written once it is answered.
-    expect(messages).toEqual(expect.arrayContaining(['post forbidden', 'notify finished', 'request completed']));
+    // One request line per request (request-log.ts), written once it is answered, with the report's totals.
+    expect(messages).toEqual(expect.arrayContaining(['post forbidden', 'request completed']));
+    expect(logged.find((line) => line.msg === 'request completed')).toMatchObject({ report: { userId: 'alice', delivered: 1, gone: 1, failed: 1 } });
     for (const line of logged) {
       expect(line, String(line.msg)).toMatchObject({ requestId: 'req-alice-0001', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
     }
@@ -63,10 +64,10 @@ describe('request correlation', () => {
       ),
     );
 
-    const finished = lines().filter((line) => line.msg === 'notify finished' || line.msg === 'post forbidden');
+    const finished = lines().filter((line) => line.msg === 'request completed' || line.msg === 'post forbidden');
     expect(finished).toHaveLength(4);
     for (const line of finished) {
-      const userId = line.userId ?? (line.connectionId === 'a1' ? 'alice' : 'bob');
+      const userId = (line.report as { userId?: string } | undefined)?.userId ?? (line.connectionId === 'a1' ? 'alice' : 'bob');
       expect(line.requestId).toBe(`req-${String(userId)}`);
     }
     await app.close();

@@ -2,11 +2,12 @@ import type { FastifyInstance, onResponseHookHandler, preSerializationHookHandle
 import type { Metrics } from '../../ports/metrics.js';
 import { isSendReport, withRequestId } from './correlation.js';
 import { labelsFor, recordSendReport, SEND_ROUTES } from './metrics.routes.js';
+import { attachSendSummary } from './request-log.js';
 
 /**
  * The hooks of the send routes (`POST /notify`, `/connections/:id/messages`, `/groups/:group/messages`,
  * `/broadcast`), added to those routes only as they are declared: each 200 report gets the request's `requestId`,
- * and with metrics its deliveries by outcome, retries and fan-out size are counted (not for an idempotent replay,
+ * its totals go into the request's log line (`report`), and with metrics its deliveries by outcome, retries and fan-out size are counted (not for an idempotent replay,
  * which sent nothing) and its latency observed. Other routes carry no such hook, and a send needs no per-request
  * look-up of its route. Call before the routes are registered.
  */
@@ -20,7 +21,9 @@ export function installSendRouteHooks(app: FastifyInstance, metrics?: Metrics): 
         done(null, payload);
         return;
       }
-      if (metrics && !reply.hasHeader('idempotent-replayed')) recordSendReport(metrics, url, payload);
+      const replayed = reply.hasHeader('idempotent-replayed');
+      if (metrics && !replayed) recordSendReport(metrics, url, payload);
+      attachSendSummary(request, payload, replayed);
       done(null, withRequestId(request.id, payload));
     };
     route.preSerialization = [...hooksOf(route.preSerialization), report];

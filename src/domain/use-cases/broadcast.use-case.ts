@@ -78,7 +78,7 @@ export class BroadcastUseCase {
     );
 
     const report = { stages: stages.map((s) => `${s.apiId}/${s.stage}`), ...fanOut.report() };
-    this.logger.info('broadcast finished', { stages: report.stages, bytes: message.byteLength, ...(report.stopped ? { stoppedBy: report.stopped } : {}), delivered: report.delivered, gone: report.gone, failed: report.failed, excluded: report.excluded });
+    this.logger.debug('broadcast finished', { stages: report.stages, bytes: message.byteLength, ...(report.stopped ? { stoppedBy: report.stopped } : {}), delivered: report.delivered, gone: report.gone, failed: report.failed, excluded: report.excluded });
     return report;
   }
 }

@@ -116,7 +116,8 @@ export class NotifyUserUseCase {
       connections: deliveries,
     };
     const stoppedBy = run.signal.reason;
-    this.logger.info('notify finished', {
+    // A debug line: the caller's own line carries the outcome (the REST request line has the report's totals).
+    this.logger.debug('notify finished', {
       userId,
       bytes: message.byteLength,
       delivered: report.delivered,

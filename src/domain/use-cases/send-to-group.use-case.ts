@@ -73,7 +73,7 @@ export class SendToGroupUseCase {
     await Promise.all([viaUsers, viaSockets]);
 
     const report = { group, ...fanOut.report() };
-    this.logger.info('group send finished', { group, bytes: message.byteLength, ...(report.stopped ? { stoppedBy: report.stopped } : {}), delivered: report.delivered, gone: report.gone, failed: report.failed, excluded: report.excluded });
+    this.logger.debug('group send finished', { group, bytes: message.byteLength, ...(report.stopped ? { stoppedBy: report.stopped } : {}), delivered: report.delivered, gone: report.gone, failed: report.failed, excluded: report.excluded });
     return report;
   }
 
