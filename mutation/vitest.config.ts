@@ -6,7 +6,8 @@ import base from '../vitest.config.js';
  * adapter). No global setup: none of them needs DynamoDB Local, and a run must fit in a few minutes.
  */
 export function mutationTestConfig(include: string[], exclude: string[] = []) {
-  const { globalSetup: _globalSetup, include: _include, ...shared } = base.test ?? {};
+  // The run's speed settings (no isolation, workers, file order) are left out: Stryker's runner sets its own.
+  const { globalSetup: _globalSetup, include: _include, isolate: _isolate, maxWorkers: _maxWorkers, sequence: _sequence, ...shared } = base.test ?? {};
   return defineConfig({
     root: new URL('..', import.meta.url).pathname,
     test: { ...shared, include, exclude: ['**/node_modules/**', ...exclude] },

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { authorizerEvent } from '../support/websocket-events.js';
+import { restoreEnv } from '../support/process-env.js';
 
 const ISSUER = 'https://id.socketpost.test/';
 const AUDIENCE = 'socketpost';
@@ -42,10 +43,14 @@ describe('the authorizer Lambda entry point with a JWKS', () => {
         .setAudience(AUDIENCE)
         .setExpirationTime('10m')
         .sign(privateKey);
+    // The Lambda entry points compose their adapters once, from the environment, when first imported: fresh modules
+    // here, since the test files of a worker share their modules (vitest.config.ts, isolate: false).
+    vi.resetModules();
   });
 
   afterAll(async () => {
-    process.env = saved;
+    restoreEnv(saved);
+    vi.resetModules();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 

@@ -1,17 +1,22 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { issueLocalToken } from '../../src/adapters/auth/jose-token.issuer.js';
 import { connectEvent, disconnectEvent, authorizerEvent, messageEvent } from '../support/websocket-events.js';
+import { restoreEnv } from '../support/process-env.js';
 
 const SECRET = 'entry-point-secret-0123456789abcdef';
 const saved = { ...process.env };
 
 beforeAll(() => {
   Object.assign(process.env, { STORAGE: 'memory', JWT_SECRET: SECRET, LOG_LEVEL: 'silent', AWS_REGION: 'eu-west-1' });
+  // The Lambda entry points compose their adapters once, from the environment, when first imported: fresh modules
+  // here, since the test files of a worker share their modules (vitest.config.ts, isolate: false).
+  vi.resetModules();
 });
 afterAll(() => {
-  process.env = saved;
+  restoreEnv(saved);
+  vi.resetModules();
 });
 
 describe('Lambda entry points', () => {

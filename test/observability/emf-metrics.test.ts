@@ -7,6 +7,7 @@ import { EmfMetrics } from '../../src/adapters/observability/emf.metrics.js';
 import { NO_METRICS } from '../../src/adapters/observability/metric-catalogue.js';
 import { authorizerEvent, connectEvent, disconnectEvent } from '../support/websocket-events.js';
 import { captureLines } from '../support/log-capture.js';
+import { restoreEnv } from '../support/process-env.js';
 
 const SECRET = 'emf-test-secret-0123456789abcdefgh';
 const saved = { ...process.env };
@@ -66,9 +67,13 @@ function metricLine(lines: Record<string, unknown>[], name: string): Record<stri
 describe('CloudWatch EMF from the Lambda handlers', () => {
   beforeAll(() => {
     Object.assign(process.env, { STORAGE: 'memory', JWT_SECRET: SECRET, LOG_LEVEL: 'silent', AWS_REGION: 'eu-west-1', METRICS_NAMESPACE: 'socketpost-test' });
+    // The Lambda entry points compose their adapters once, from the environment, when first imported: fresh modules
+    // here, since the test files of a worker share their modules (vitest.config.ts, isolate: false).
+    vi.resetModules();
   });
   afterAll(() => {
-    process.env = saved;
+    restoreEnv(saved);
+    vi.resetModules();
   });
   afterEach(() => {
     vi.restoreAllMocks();
