@@ -1,9 +1,9 @@
-import { createServer, type Server } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiGatewayConnectionMessenger } from '../../src/adapters/api-gateway/api-gateway-connection.messenger.js';
 import type { ManagementEndpointProps } from '../../src/domain/model/management-endpoint.js';
 import { startFakeManagementApi, type FakeManagementApi } from '../support/fake-management-api.js';
 import { describeConnectionMessengerContract } from '../contract/connection-messenger.contract.js';
+import { closedPort } from '../support/closed-port.js';
 
 const credentials = { accessKeyId: 'AKIDTESTEXAMPLE', secretAccessKey: 'test-secret' };
 const encoder = new TextEncoder();
@@ -13,15 +13,6 @@ let messenger: ApiGatewayConnectionMessenger;
 
 function endpoint(stage: string, region = 'eu-west-1', url = api.endpointUrl(stage)): ManagementEndpointProps {
   return { apiId: 'abc123', domainName: '127.0.0.1', stage, url, region };
-}
-
-/** A port on which nothing listens: bind one, note it, close it. */
-async function closedPort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 beforeAll(async () => {

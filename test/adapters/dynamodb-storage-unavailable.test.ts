@@ -1,5 +1,4 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbDocumentClient } from '../../src/adapters/dynamodb/dynamodb.client.js';
 import { DynamoDbConnectionRepository } from '../../src/adapters/dynamodb/dynamodb-connection.repository.js';
@@ -8,18 +7,9 @@ import { StorageUnavailableError } from '../../src/domain/errors/domain.error.js
 import { aConnection } from '../support/sample-connections.js';
 import type { Connection } from '../../src/domain/model/connection.js';
 import { TEST_CREDENTIALS, TEST_REGION, freshTableName, localClientOptions } from '../support/dynamodb-local.js';
+import { closedPort } from '../support/closed-port.js';
 
 const connection: Connection = aConnection({ connectionId: 'down1=', userId: 'user-1' });
-
-/** A port on 127.0.0.1 that nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
 
 async function expectStorageUnavailable(call: Promise<unknown>): Promise<StorageUnavailableError> {
   const error = await call.then(

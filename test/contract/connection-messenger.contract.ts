@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryConnectionRepository } from '../../src/adapters/memory/in-memory-connection.repository.js';
 import type { WebSocketEvent } from '../../src/adapters/lambda/lambda-events.js';
@@ -10,6 +9,7 @@ import { startFakeManagementApi, type FakeManagementApi } from '../support/fake-
 import { ManualClock } from '../support/manual-clock.js';
 import { MemoryLogger } from '../support/silent-logger.js';
 import { openSocket, type TestSocket } from '../support/ws-client.js';
+import { closedPort } from '../support/closed-port.js';
 
 export const CONTRACT_REGION = 'eu-west-1';
 export const CONTRACT_CREDENTIALS = { accessKeyId: 'AKIDMESSENGERCONTRACT', secretAccessKey: 'messenger-contract-secret' };
@@ -26,15 +26,6 @@ export interface MessengerUnderTest {
 }
 
 const encoder = new TextEncoder();
-
-/** A port on which nothing listens: bind one, note it, close it. */
-async function closedPort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A promise with its resolver, to hold `$connect` until the test lets it go. */
 function gate(): { promise: Promise<void>; open: () => void } {

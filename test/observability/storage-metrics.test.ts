@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { loadServerConfig } from '../../src/app/config.js';
 import { createContainer } from '../../src/app/container.js';
@@ -10,16 +9,7 @@ import { GROUP_REPOSITORY, type GroupRepository } from '../../src/ports/group.re
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../../src/ports/idempotency.store.js';
 import { MESSAGE_LOG, type MessageLog } from '../../src/ports/message.log.js';
 import { TEST_CREDENTIALS } from '../support/dynamodb-local.js';
-
-/** A port on 127.0.0.1 that nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
+import { closedPort } from '../support/closed-port.js';
 
 /** `socketpost_storage_errors_total` by `store`, from the Prometheus text. */
 function storageErrorsByStore(text: string): Record<string, number> {
