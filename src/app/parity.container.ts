@@ -1,6 +1,7 @@
 import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import { DynamoDbGroupRepository } from '../adapters/dynamodb/dynamodb-group.repository.js';
 import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/dynamodb-idempotency.store.js';
+import { BoundedLabelCache } from '../adapters/observability/bounded-label-cache.js';
 import { InMemoryGroupRepository } from '../adapters/memory/in-memory-group.repository.js';
 import { InMemoryIdempotencyStore } from '../adapters/memory/in-memory-idempotency.store.js';
 import { ConnectionSender } from '../domain/services/connection-sender.js';
@@ -30,7 +31,7 @@ import { LOGGER } from '../ports/logger.js';
 import type { CoreConfig } from './config.js';
 import { messageRecovery } from './recovery.container.js';
 import { DYNAMODB_DOCUMENT_CLIENT } from './tokens.js';
-import { METRICS, type MetricLabels, type Metrics } from '../ports/metrics.js';
+import { METRICS, type Metrics } from '../ports/metrics.js';
 import { withStorageMetrics } from './storage-metrics.js';
 
 export interface ParityOverrides {
@@ -46,15 +47,8 @@ const BROADCAST_READERS = 8;
 
 /** Counts `post_retries{stage}`, with one labels object per stage (a retry allocates none). */
 function retryCounter(metrics: Metrics): (stage: string) => void {
-  const labels = new Map<string, MetricLabels>();
-  return (stage) => {
-    let stageLabels = labels.get(stage);
-    if (!stageLabels) {
-      stageLabels = { stage };
-      if (labels.size < 1_000) labels.set(stage, stageLabels);
-    }
-    metrics.count('post_retries', stageLabels);
-  };
+  const labels = new BoundedLabelCache();
+  return (stage) => metrics.count('post_retries', labels.get(stage) ?? labels.keep(stage, { stage }));
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { MetricLabels, Metrics } from '../../ports/metrics.js';
+import { BoundedLabelCache } from '../observability/bounded-label-cache.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 
 /** What `GET /metrics` serves: Prometheus text. */
@@ -47,15 +48,10 @@ interface ListedDelivery {
 }
 
 /** Labels objects reused across requests: a report allocates none for its counts. */
-const labelCache = new Map<string, MetricLabels>();
+const labelCache = new BoundedLabelCache();
 export function labelsFor(route: string, outcome: string, code?: string): MetricLabels {
   const key = `${route}\u0000${outcome}\u0000${code ?? ''}`;
-  let labels = labelCache.get(key);
-  if (!labels) {
-    labels = code ? { route, outcome, code } : { route, outcome };
-    if (labelCache.size < 1_000) labelCache.set(key, labels);
-  }
-  return labels;
+  return labelCache.get(key) ?? labelCache.keep(key, code ? { route, outcome, code } : { route, outcome });
 }
 
 /** Counts one send report: deliveries by outcome (failed by code) and the fan-out size (retries are counted as they happen: SendPolicy.onRetry). */

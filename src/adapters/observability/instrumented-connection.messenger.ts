@@ -6,6 +6,7 @@ import type {
   PostResult,
 } from '../../ports/connection.messenger.js';
 import type { Metrics } from '../../ports/metrics.js';
+import { BoundedLabelCache } from './bounded-label-cache.js';
 
 /**
  * A ConnectionMessenger decorator that counts every post by stage and result (delivered, gone, forbidden,
@@ -13,7 +14,7 @@ import type { Metrics } from '../../ports/metrics.js';
  */
 export class InstrumentedConnectionMessenger implements ConnectionMessenger {
   /** One labels object per stage and result, built once: a post allocates none. */
-  private readonly labels = new Map<string, { stage: string; result: string }>();
+  private readonly labels = new BoundedLabelCache();
 
   constructor(
     private readonly inner: ConnectionMessenger,
@@ -44,12 +45,7 @@ export class InstrumentedConnectionMessenger implements ConnectionMessenger {
 
   private record(stage: string, result: string, started: number): void {
     const key = `${result}\u0000${stage}`;
-    let labels = this.labels.get(key);
-    if (!labels) {
-      labels = { stage, result };
-      // Stages are few; past a generous bound labels are built per post rather than kept.
-      if (this.labels.size < 1_000) this.labels.set(key, labels);
-    }
+    const labels = this.labels.get(key) ?? this.labels.keep(key, { stage, result });
     this.metrics.count('posts', labels);
     this.metrics.observe('post_latency_ms', this.now() - started, labels);
   }
