@@ -51,10 +51,11 @@ describe('FastCounter', () => {
     expect(await textOf(counter)).toEqual(['test_sends_total 5']);
   });
 
-  it('should start from nothing after a reset', async () => {
+  it('should start from nothing after a reset, the unlabelled series included', async () => {
     const counter = new FastCounter(counterDefinition);
     const labels = { stage: 'dev', result: 'delivered' };
     counter.inc(labels, 4);
+    counter.inc(undefined, 2);
     counter.reset();
     counter.inc(labels, 1);
     expect(await textOf(counter)).toEqual(['test_sends_total{stage="dev",result="delivered"} 1']);

@@ -28,25 +28,24 @@ export interface RegistryMetric {
 class SeriesIndex<S> {
   private byObject = new WeakMap<MetricLabels, S>();
   private readonly byKey = new Map<string, { labels: Record<string, string>; series: S }>();
-  private readonly none: { labels: Record<string, string>; series: S };
+  /** The series without labels, made on first use like the others. */
+  private none: { labels: Record<string, string>; series: S } | undefined;
 
   constructor(
     private readonly definition: MetricDefinition,
     private readonly create: () => S,
-  ) {
-    this.none = { labels: {}, series: create() };
-  }
+  ) {}
 
   of(labels: MetricLabels | undefined): S {
-    if (!labels) return this.none.series;
+    if (!labels) return this.unlabelled().series;
     let series = this.byObject.get(labels);
     if (series === undefined) {
       const declared = declaredLabels(this.definition, labels);
       const key = this.definition.labels.map((name) => declared[name] ?? '').join('\u0000');
       let entry = this.byKey.get(key);
       if (!entry) {
-        entry = Object.keys(declared).length === 0 ? this.none : { labels: declared, series: this.create() };
-        if (entry !== this.none) this.byKey.set(key, entry);
+        if (Object.keys(declared).length === 0) entry = this.unlabelled();
+        else this.byKey.set(key, (entry = { labels: declared, series: this.create() }));
       }
       series = entry.series;
       this.byObject.set(labels, series);
@@ -54,14 +53,20 @@ class SeriesIndex<S> {
     return series;
   }
 
+  /** The series recorded so far (a series exists once something was recorded in it). */
   entries(): { labels: Record<string, string>; series: S }[] {
-    return [this.none, ...this.byKey.values()];
+    return this.none ? [this.none, ...this.byKey.values()] : [...this.byKey.values()];
   }
 
   clear(): void {
     this.byObject = new WeakMap();
     this.byKey.clear();
-    this.none.series = this.create();
+    this.none = undefined;
+  }
+
+  private unlabelled(): { labels: Record<string, string>; series: S } {
+    this.none ??= { labels: {}, series: this.create() };
+    return this.none;
   }
 }
 
@@ -71,23 +76,22 @@ export class FastCounter implements RegistryMetric {
   readonly aggregator = 'sum' as const;
   readonly name: string;
   readonly help: string;
-  private readonly index: SeriesIndex<{ value: number; touched: boolean }>;
+  private readonly index: SeriesIndex<{ value: number }>;
 
   constructor(definition: MetricDefinition) {
     this.name = definition.prometheus;
     this.help = definition.help;
-    this.index = new SeriesIndex(definition, () => ({ value: 0, touched: false }));
+    this.index = new SeriesIndex(definition, () => ({ value: 0 }));
   }
 
   inc(labels: MetricLabels | undefined, value: number): void {
     const series = this.index.of(labels);
     series.value += value;
-    series.touched = true;
   }
 
   get() {
     const values: SeriesValue[] = [];
-    for (const { labels, series } of this.index.entries()) if (series.touched) values.push({ labels: { ...labels }, value: series.value });
+    for (const { labels, series } of this.index.entries()) values.push({ labels: { ...labels }, value: series.value });
     return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
   }
 
@@ -131,7 +135,6 @@ export class FastHistogram implements RegistryMetric {
   get() {
     const values: SeriesValue[] = [];
     for (const { labels, series } of this.index.entries()) {
-      if (series.count === 0) continue;
       let cumulative = 0;
       this.bounds.forEach((bound, i) => {
         cumulative += series.counts[i] as number;
