@@ -1,7 +1,7 @@
 import aws4 from 'aws4';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SigV4Signer } from '../../src/adapters/api-gateway/sigv4.signer.js';
+import { SigV4Signer, type SignableRequest } from '../../src/adapters/api-gateway/sigv4.signer.js';
 
 const credentials = { accessKeyId: 'AKIDSIGNERTEST', secretAccessKey: 'signer-test-secret' };
 const instant = Date.UTC(2026, 10, 26, 13, 45, 7, 123);
@@ -67,7 +67,50 @@ describe('SigV4Signer', () => {
     );
   });
 
-  it('should refuse a path with a query string, which it does not canonicalise', () => {
-    expect(() => new SigV4Signer().sign({ method: 'GET', host: 'h', path: '/a?b=1', headers: {} }, credentials, 'eu-west-1', instant)).toThrow(RangeError);
+  it('should refuse a path with a query string, which it does not canonicalise, and say so', () => {
+    const sign = () => new SigV4Signer().sign({ method: 'GET', host: 'h', path: '/a?b=1', headers: {} }, credentials, 'eu-west-1', instant);
+    expect(sign).toThrow(RangeError);
+    expect(sign).toThrow('SigV4Signer signs paths without a query string');
+  });
+
+  it('should leave out of the signature the headers a proxy may change or add, as aws4 does', () => {
+    const unsigned = ['authorization', 'connection', 'x-amzn-trace-id', 'user-agent', 'expect', 'presigned-expires', 'range'];
+    for (const name of unsigned) {
+      const request = { method: 'GET', host: 'h.example', path: '/dev/@connections/abc%3D', headers: { [name]: 'any value', 'x-kept': 'yes' } };
+      const authorization = new SigV4Signer().sign(request, credentials, 'eu-west-1', instant).authorization;
+      expect(authorization).toContain('SignedHeaders=host;x-amz-date;x-kept,');
+      // aws4 drops an `authorization` header it is given in favour of its own: compare the others only.
+      if (name !== 'authorization') expect(authorization).toBe(aws4Authorization(request, credentials, 'eu-west-1'));
+    }
+  });
+
+  it('should sign header values trimmed, with each inner run of white space as one space, as aws4 does', () => {
+    for (const value of ['a  b', ' a', 'a ', 'a\tb', '  a \t b  ', 'a b c', 'a', '']) {
+      const request = { method: 'GET', host: 'h.example', path: '/dev/@connections/abc', headers: { 'x-custom': value } };
+      const signed = new SigV4Signer().sign(request, credentials, 'eu-west-1', instant);
+      expect(signed.authorization, JSON.stringify(value)).toBe(aws4Authorization(request, credentials, 'eu-west-1'));
+      expect(signed['x-custom'], 'the header is sent as given').toBe(value);
+    }
+  });
+
+  it('should date each signature with its own second, the first second after the epoch included', () => {
+    const signer = new SigV4Signer();
+    const request = { method: 'GET', host: 'h.example', path: '/dev/@connections/abc', headers: {} };
+    expect(signer.sign(request, credentials, 'eu-west-1', 1_000)['x-amz-date']).toBe('19700101T000001Z');
+    expect(signer.sign(request, credentials, 'eu-west-1', instant)['x-amz-date']).toBe('20261126T134507Z');
+    expect(signer.sign(request, credentials, 'eu-west-1', instant + 1_000)['x-amz-date']).toBe('20261126T134508Z');
+  });
+
+  it('should hash no body and an empty body as the empty payload, before and after a message buffer', () => {
+    const signer = new SigV4Signer();
+    const message = new TextEncoder().encode('a message');
+    const requests = [undefined, message, undefined, new Uint8Array(0), message].map((body): SignableRequest => ({
+      method: body ? 'POST' : 'GET',
+      host: 'h.example',
+      path: '/dev/@connections/abc',
+      headers: body ? { 'content-type': 'application/octet-stream', 'content-length': String(body.byteLength) } : {},
+      ...(body ? { body } : {}),
+    }));
+    for (const request of requests) expect(signer.sign(request, credentials, 'eu-west-1', instant).authorization).toBe(aws4Authorization(request, credentials, 'eu-west-1'));
   });
 });

@@ -144,7 +144,7 @@ export class SignedHttpConnectionMessenger implements ConnectionMessenger {
       const message =
         `${method} ${endpoint.url}/@connections: no AWS credentials (${describe(error)}); give the service a role ` +
         'or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
-      return { ok: false, answer: { errorType: 'CredentialsProviderError', message, retryable: false } };
+      return { ok: false, answer: { message, retryable: false } };
     }
 
     const path = `${target.basePath}/@connections/${encodeConnectionId(connectionId)}`;

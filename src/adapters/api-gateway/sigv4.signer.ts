@@ -22,7 +22,8 @@ const SERVICE = 'execute-api';
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 /** Headers a proxy may change or add, never signed (the SDK and aws4 leave them out too). */
 const UNSIGNED_HEADERS = new Set(['authorization', 'connection', 'x-amzn-trace-id', 'user-agent', 'expect', 'presigned-expires', 'range']);
-const EMPTY_BODY_HASH = hash('sha256', '', 'hex');
+/** SHA-256 of no bytes, the payload hash of a request without a body. */
+const EMPTY_BODY_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 /** Signing keys kept (one per secret, day and region); more are dropped all at once, a rare event. */
 const MAX_SIGNING_KEYS = 64;
 
@@ -67,7 +68,7 @@ export class SigV4Signer {
     const day = amzDate.slice(0, 8);
     const scope = `${day}/${region}/${SERVICE}/aws4_request`;
     const stringToSign = `${ALGORITHM}\n${amzDate}\n${scope}\n${hash('sha256', canonicalRequest, 'hex')}`;
-    const signature = createHmac('sha256', this.signingKey(credentials.secretAccessKey, day, region)).update(stringToSign, 'utf8').digest('hex');
+    const signature = createHmac('sha256', this.signingKey(credentials.secretAccessKey, day, region)).update(stringToSign).digest('hex');
     headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
     return headers;
   }
@@ -85,10 +86,10 @@ export class SigV4Signer {
     const id = `${day}\n${region}\n${secret}`;
     let key = this.signingKeys.get(id);
     if (!key) {
-      const dateKey = createHmac('sha256', `AWS4${secret}`).update(day, 'utf8').digest();
-      const regionKey = createHmac('sha256', dateKey).update(region, 'utf8').digest();
-      const serviceKey = createHmac('sha256', regionKey).update(SERVICE, 'utf8').digest();
-      key = createHmac('sha256', serviceKey).update('aws4_request', 'utf8').digest();
+      const dateKey = createHmac('sha256', `AWS4${secret}`).update(day).digest();
+      const regionKey = createHmac('sha256', dateKey).update(region).digest();
+      const serviceKey = createHmac('sha256', regionKey).update(SERVICE).digest();
+      key = createHmac('sha256', serviceKey).update('aws4_request').digest();
       if (this.signingKeys.size >= MAX_SIGNING_KEYS) this.signingKeys.clear();
       this.signingKeys.set(id, key);
     }
@@ -116,7 +117,6 @@ function canonicalValue(value: string): string {
  * segment percent-encoded once more (RFC 3986: `!'()*` too), so `%2F` is signed as `%252F`.
  */
 function canonicalPath(path: string): string {
-  if (path === '/') return path;
   const segments: string[] = [];
   for (const segment of path.replace(/\/{2,}/g, '/').split('/')) {
     if (segment === '..') segments.pop();
