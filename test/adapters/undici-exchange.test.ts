@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RefreshingCredentialsSource } from '../../src/adapters/api-gateway/aws-credentials.source.js';
 import { exchange, parseRawHeaders } from '../../src/adapters/api-gateway/undici-exchange.js';
@@ -50,9 +51,27 @@ describe('exchange (one request through an undici pool, bare handler)', () => {
     }
   });
 
-  it('should parse raw headers given as strings too, names lower-cased', () => {
-    expect(parseRawHeaders(['Retry-After', '3', 'X-A', '1', 'x-a', '2'])).toEqual({ 'retry-after': '3', 'x-a': ['1', '2'] });
+  it('should parse raw headers given as strings too, names lower-cased, a name given three times as one list', () => {
+    expect(parseRawHeaders(['Retry-After', '3', 'X-A', '1', 'x-a', '2', 'X-a', '3'])).toEqual({ 'retry-after': '3', 'x-a': ['1', '2', '3'] });
     expect(parseRawHeaders(null)).toEqual({});
+  });
+
+  it('should read header bytes as latin1, as HTTP defines them, and ignore a name without a value', () => {
+    expect(parseRawHeaders([Buffer.from('X-B'), Buffer.from([0x61, 0xe9]), Buffer.from('X-Dangling')])).toEqual({ 'x-b': 'a\u00e9' });
+  });
+
+  it('should read an error body that comes in many small chunks up to maxBodyChars characters', async () => {
+    // A dispatcher that hands the handler fifty 100-byte chunks, as a slow network would.
+    const chunked = {
+      dispatch(_request: unknown, handler: Dispatcher.DispatchHandler) {
+        handler.onHeaders?.(500, [], () => undefined, '');
+        for (let i = 0; i < 50; i += 1) handler.onData?.(Buffer.alloc(100, 'y'));
+        handler.onComplete?.([]);
+        return true;
+      },
+    } as unknown as Dispatcher;
+    const answer = await exchange(chunked, { method: 'POST', path: '/' }, { keepBody: () => true, maxBodyChars: 1_000 });
+    expect(answer).toEqual({ status: 500, headers: {}, body: 'y'.repeat(1_000) });
   });
 });
 
@@ -66,5 +85,12 @@ describe('RefreshingCredentialsSource.current', () => {
     expect(source.current()).toBe(keys);
     now = 300_001; // inside the refresh window: get() has a refresh to start
     expect(source.current()).toBeUndefined();
+  });
+
+  it('should hand out credentials without an expiry at once, for as long as they are used', async () => {
+    const keys = { accessKeyId: 'AKIDSTATIC', secretAccessKey: 's' };
+    const source = new RefreshingCredentialsSource(() => Promise.resolve(keys), { refreshBeforeMs: 300_000, now: () => Number.MAX_SAFE_INTEGER });
+    await source.get();
+    expect(source.current()).toBe(keys);
   });
 });
