@@ -9,7 +9,7 @@ import { rateLimitKey } from './rate-limit.js';
  * by the caller (a SHA-256 digest of the presented API key, never the key itself), so two API keys that pick
  * the same `Idempotency-Key` never see each other's answers.
  */
-export async function idempotently<T>(
+export async function idempotently<T extends object>(
   request: FastifyRequest,
   reply: FastifyReply,
   runIdempotently: RunIdempotentlyUseCase | undefined,
@@ -31,7 +31,7 @@ export async function idempotently<T>(
   return outcome.value;
 }
 
-/** A copy of an object answer with `requestId` first; anything else as it is. */
-function withRequestId<T>(value: T, requestId: string): T {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? ({ requestId, ...value } as T) : value;
+/** A copy of the answer (a send report) with `requestId` first. */
+function withRequestId<T extends object>(value: T, requestId: string): T {
+  return { requestId, ...value };
 }
