@@ -43,6 +43,7 @@ describe('user id rule', () => {
 
   it.each(accepted)('should accept %s', (_what, value) => {
     expect(userIdProblem(value)).toBeUndefined();
+    expect(isUserId(value)).toBe(true);
     expect(new RegExp(USER_ID_PATTERN, 'u').test(value)).toBe(true);
     expect(assertUserId(value)).toBe(value);
   });
