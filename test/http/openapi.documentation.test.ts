@@ -279,6 +279,35 @@ describe('OpenAPI document: what comes back', () => {
     ];
     for (const [where, schema] of explained) expect(schema?.description?.trim().length, where).toBeGreaterThan(5);
   });
+
+  it("should explain a group's connection list, the request id and a stopped send, and list the values of each status", () => {
+    const property = (name: string, ...path: string[]) =>
+      path.reduce<JsonSchema | undefined>((schema, key) => (key === '[]' ? schema?.items : schema?.properties?.[key]), component(name));
+    const explained: Array<[string, JsonSchema | undefined]> = [
+      ['GroupConnectionsReply.connections[].userId', property('GroupConnectionsReply', 'connections', '[]', 'userId')],
+      ['GroupConnectionsReply.connections[].endpoint', property('GroupConnectionsReply', 'connections', '[]', 'endpoint')],
+      ['GroupConnectionsReply.cursor', property('GroupConnectionsReply', 'cursor')],
+      ['GroupMessageReply.stopped', property('GroupMessageReply', 'stopped')],
+      ['BroadcastReply.stopped', property('BroadcastReply', 'stopped')],
+      ['NotifyResult (userId).requestId', component('NotifyResult').anyOf?.[0]?.properties?.requestId],
+    ];
+    for (const [where, schema] of explained) expect(schema?.description?.trim().length, where).toBeGreaterThan(5);
+    // A literal is `const` in the schema and `enum: [value]` once the document is OpenAPI 3.0.
+    const values = (schema: JsonSchema | undefined) => (schema?.anyOf ?? []).map((form) => (form as { const?: unknown }).const ?? (form as { enum?: unknown[] }).enum?.[0]);
+    expect(values(property('GroupMessageReply', 'stopped'))).toEqual(['DEADLINE_EXCEEDED', 'SHUTDOWN']);
+    expect(values(property('BroadcastReply', 'stopped'))).toEqual(['DEADLINE_EXCEEDED', 'SHUTDOWN']);
+    expect(values(property('ConnectionDeliveryReply', 'status'))).toEqual(['delivered', 'gone', 'failed']);
+  });
+
+  it('should say how Idempotency-Key works: the 24 h window, the scope by API key and the summary of a large answer', () => {
+    const headers = operations().flatMap((op) => (op.parameters ?? []).filter((p) => p.in === 'header' && p.name === 'idempotency-key'));
+    expect(headers.length).toBeGreaterThanOrEqual(4);
+    for (const header of headers) {
+      expect(header.description).toContain('within 24 h the first answer comes back');
+      expect(header.description).toContain('Keys are scoped by API key');
+      expect(header.description).toContain('Idempotent-Replay-Summary: true');
+    }
+  });
 });
 
 describe('OpenAPI document: examples', () => {

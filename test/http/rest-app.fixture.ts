@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from '../../src/app/app.js';
+import type { CoreConfig } from '../../src/app/config.js';
 import { createContainer, type ContainerOverrides } from '../../src/app/container.js';
 import { parityUseCases } from '../../src/app/parity.container.js';
 import { InMemoryConnectionRepository } from '../../src/adapters/memory/in-memory-connection.repository.js';
@@ -16,18 +17,19 @@ export const auth = { authorization: `Bearer ${TEST_API_KEY}` };
 
 /** The REST app on the real composition root, with in-memory storage and a scripted messenger. */
 export async function restFixture(
-  overrides: ContainerOverrides & { bodyLimitBytes?: number; app?: Partial<Omit<BuildAppOptions, 'useCases'>> } = {},
+  overrides: ContainerOverrides & { bodyLimitBytes?: number; app?: Partial<Omit<BuildAppOptions, 'useCases'>>; config?: Partial<CoreConfig> } = {},
 ) {
   const messenger = new ScriptedMessenger();
   const connections = new InMemoryConnectionRepository();
   const clock = new ManualClock();
-  const container = createContainer(coreConfig(), {
+  const { config, ...containerOverrides } = overrides;
+  const container = createContainer(coreConfig(config), {
     connectionRepository: connections,
     messenger,
     clock,
     logger: new MemoryLogger(),
     random: () => 0,
-    ...overrides,
+    ...containerOverrides,
   });
   const app: FastifyInstance = await buildApp({
     useCases: {
@@ -48,7 +50,7 @@ export async function restFixture(
       apiId: 'apia1',
       domainName: 'apia1.execute-api.us-east-1.amazonaws.com',
       stage,
-      connectedAt: clock.now(),
+      connectedAt: (containerOverrides.clock ?? clock).now(),
     });
     messenger.open(connectionId, { url: c.endpoint.url, region: c.endpoint.region });
     return c;
