@@ -38,6 +38,7 @@ interface Operation {
   operationId: string;
   tags?: string[];
   summary?: string;
+  description?: string;
   security?: unknown;
   parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema: JsonSchema }> };
@@ -75,6 +76,7 @@ const TAGS: Record<string, string> = {
   addUserToGroup: 'groups',
   removeUserFromGroup: 'groups',
   listGroupUsers: 'groups',
+  listGroupConnections: 'groups',
   sendToGroup: 'groups',
   broadcast: 'broadcast',
 };
@@ -100,6 +102,7 @@ function refusedBy(schema: JsonSchema, value: unknown): string | undefined {
 describe('OpenAPI document: operations', () => {
   it('should group every operation under one tag and give it a summary', () => {
     const tags = Object.fromEntries(operations().map((op) => [op.operationId, op.tags]));
+    expect(Object.keys(tags).sort(), 'every operation has its tag listed here').toEqual(Object.keys(TAGS).sort());
     for (const [operationId, tag] of Object.entries(TAGS)) expect(tags[operationId], operationId).toEqual([tag]);
     for (const op of operations()) {
       expect(op.tags, op.operationId).toHaveLength(1);
@@ -124,6 +127,12 @@ describe('OpenAPI document: operations', () => {
       expect(success?.description.trim().length, `${op.operationId} ${status}`).toBeGreaterThan(10);
       expect(success?.description, `${op.operationId} ${status}`).not.toBe(generic);
     }
+  });
+
+  it('should say how to name the recipients of a notify, and what a send to an unknown connection answers', () => {
+    const byId = Object.fromEntries(operations().map((op) => [op.operationId, op]));
+    expect(byId.notifyUser?.description).toContain('Give `userId`, or `userIds` (1–100 users');
+    expect(byId.sendToConnection?.description).toContain('404 CONNECTION_NOT_FOUND');
   });
 });
 
