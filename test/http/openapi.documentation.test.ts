@@ -341,6 +341,28 @@ describe('OpenAPI document: examples', () => {
     }
   });
 
+  it('should show something in every list and object of an example (but `failures`), and truncation only with failures listed', () => {
+    function* containersOf(value: unknown, path: string): Generator<[string, unknown[] | object]> {
+      if (Array.isArray(value)) {
+        yield [path, value];
+        for (const [i, item] of value.entries()) yield* containersOf(item, `${path}[${i}]`);
+      } else if (value && typeof value === 'object') {
+        yield [path, value];
+        for (const [key, item] of Object.entries(value)) yield* containersOf(item, `${path}.${key}`);
+      }
+    }
+    for (const schema of HTTP_SCHEMAS) {
+      for (const example of (schema as { examples?: unknown[] }).examples ?? []) {
+        for (const [path, container] of containersOf(example, schema.$id as string)) {
+          if (path.endsWith('.failures')) continue; // an empty failure list is the usual answer
+          expect(Object.keys(container).length, path).toBeGreaterThan(0);
+        }
+        const report = example as { failures?: unknown[]; failuresTruncated?: boolean };
+        if (report.failuresTruncated) expect(report.failures?.length, `${schema.$id}: failuresTruncated with no failure listed`).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it('should give every reply an example that its schema accepts', () => {
     for (const schema of HTTP_SCHEMAS.filter((s) => !REQUEST_BODIES.includes(s.$id as string))) {
       for (const example of (schema as { examples?: unknown[] }).examples ?? []) {
