@@ -98,6 +98,15 @@ describe('PinoLogger', () => {
     expect(String(err.stack)).toContain('disk full');
   });
 
+  it('should write an error given as text under error or err as that text, not letter by letter', () => {
+    const { stream, lines } = capture();
+    const logger = createPinoLogger({ level: 'info', destination: stream });
+    logger.error('disconnect could not remove the connection', { connectionId: 'c1', error: 'DynamoDB remove failed: TimeoutError' });
+    logger.warn('odd', { err: 'plain text', error: 42 });
+    expect(lines()[0]).toMatchObject({ connectionId: 'c1', error: 'DynamoDB remove failed: TimeoutError' });
+    expect(lines()[1]).toMatchObject({ err: 'plain text', error: 42 });
+  });
+
   it('should give Fastify the same redaction through pinoOptions', () => {
     const { stream, lines } = capture();
     const raw = pino(pinoOptions('info'), stream);

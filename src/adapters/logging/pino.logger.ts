@@ -101,7 +101,10 @@ export function redactSecrets<T>(value: T, depth = 0): T {
 }
 
 /** pino's error serializer (type, message, stack, cause, own fields), with secret fields censored too. */
-function serializeError(error: Error): Record<string, unknown> {
+function serializeError(error: unknown): unknown {
+  // `error` is also the field name of plain messages (`{ error: 'DynamoDB remove failed: …' }`): only an Error
+  // object is serialised, anything else is logged as it is (a string spread would be logged letter by letter).
+  if (!(error instanceof Error)) return error;
   return redactSecrets({ ...pino.stdSerializers.err(error) });
 }
 
