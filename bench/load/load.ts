@@ -233,6 +233,7 @@ async function main(): Promise<void> {
   const rssGrowthMb = lastWindow - firstWindow;
 
   await stopStack(stack.child);
+  const problems = stackProblems(stack.output());
 
   const result = {
     date: new Date().toISOString(),
@@ -258,6 +259,7 @@ async function main(): Promise<void> {
     usersNotListed: unanswered,
     latencyMs: { p50: round(percentile(latencies, 0.5)), p95: round(percentile(latencies, 0.95)), p99: round(percentile(latencies, 0.99)), max: round(latencies.at(-1) ?? NaN) },
     rssMb: { first5s: round(firstWindow), last5s: round(lastWindow), growth: round(rssGrowthMb), limit: RSS_GROWTH_LIMIT_MB, samples: rss.map((s) => round(s.mb)) },
+    stackWarningsAndErrors: problems.map(({ level, msg, count, example }) => ({ level, msg, count, example })),
   };
   const checks = {
     everyNotifyAnswered: answered.length === sent.length,
@@ -276,6 +278,7 @@ async function main(): Promise<void> {
       `      notify latency p50 ${result.latencyMs.p50} ms, p95 ${result.latencyMs.p95} ms, p99 ${result.latencyMs.p99} ms`,
       `      records left after every client closed: ${remaining}`,
       `      service RSS ${result.rssMb.first5s} MB → ${result.rssMb.last5s} MB (growth ${result.rssMb.growth} MB, limit ${RSS_GROWTH_LIMIT_MB})`,
+      `      stack warnings and errors: ${problems.length === 0 ? 'none' : problems.map((p) => `${p.count} × "${p.msg}" (level ${p.level})`).join('; ')}`,
       `load: ${passed ? 'PASSED' : `FAILED (${Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k).join(', ')})`}; wrote bench/load.json`,
     ].join('\n'),
   );
@@ -284,7 +287,7 @@ async function main(): Promise<void> {
 
 let child: ChildProcess | undefined;
 
-async function startStack(): Promise<{ child: ChildProcess; notifyUrl: string; ws: { dev: string; prod: string } }> {
+async function startStack(): Promise<{ child: ChildProcess; notifyUrl: string; ws: { dev: string; prod: string }; output: () => string }> {
   const profile = args['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof-dir']}`] : [];
   const started = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/local/local.ts'], {
     cwd: root,
@@ -303,7 +306,28 @@ async function startStack(): Promise<{ child: ChildProcess; notifyUrl: string; w
   const notifyUrl = /Notify REST API\s+(http:\/\/\S+)/.exec(out)?.[1] as string;
   const dev = /WebSocket \[dev\]\s+(ws:\/\/\S+)\?token=/.exec(out)?.[1] as string;
   const prod = /WebSocket \[prod\]\s+(ws:\/\/\S+)\?token=/.exec(out)?.[1] as string;
-  return { child: started, notifyUrl, ws: { dev, prod } };
+  return { child: started, notifyUrl, ws: { dev, prod }, output: () => out };
+}
+
+/** The stack's warning and error lines (it logs at warn), grouped by message: count and first example. */
+function stackProblems(output: string): Array<{ level: number; msg: string; count: number; example: Record<string, unknown> }> {
+  const byMsg = new Map<string, { level: number; msg: string; count: number; example: Record<string, unknown> }>();
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    let entry: Record<string, unknown>;
+    try {
+      entry = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    const level = Number(entry.level);
+    if (!(level >= 40)) continue;
+    const msg = String(entry.msg);
+    const seen = byMsg.get(msg);
+    if (seen) seen.count += 1;
+    else byMsg.set(msg, { level, msg, count: 1, example: entry });
+  }
+  return [...byMsg.values()].sort((x, y) => y.count - x.count);
 }
 
 async function stopStack(stack: ChildProcess): Promise<void> {

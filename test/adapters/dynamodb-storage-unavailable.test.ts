@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbDocumentClient } from '../../src/adapters/dynamodb/dynamodb.client.js';
 import { DynamoDbConnectionRepository } from '../../src/adapters/dynamodb/dynamodb-connection.repository.js';
@@ -68,6 +69,33 @@ describeUnavailable('DynamoDB adapters when nothing listens on the endpoint', as
   }),
   tableName: 'socketpost-unreachable',
 }));
+
+describe('DynamoDB adapters when the endpoint accepts connections and never answers', () => {
+  it('should fail a call whose answer stalls past requestTimeoutMs with StorageUnavailableError, not hang', async () => {
+    // A black hole: TCP accepted, the request read, no answer ever written.
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = createDynamoDbDocumentClient({
+      region: TEST_REGION,
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+      requestTimeoutMs: 300,
+    });
+    try {
+      const error = await expectStorageUnavailable(new DynamoDbConnectionRepository(client, 'socketpost-black-hole').findById('x'));
+      expect((error.cause as Error).name).toBe('TimeoutError');
+    } finally {
+      client.destroy();
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    }
+  });
+});
 
 describeUnavailable('DynamoDB adapters when the table does not exist', async () => ({
   client: createDynamoDbDocumentClient(localClientOptions({ maxAttempts: 1 })),

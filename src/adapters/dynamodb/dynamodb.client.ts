@@ -1,5 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { Agent as HttpAgent, type ClientRequestArgs } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { DomainError, StorageUnavailableError } from '../../domain/errors/domain.error.js';
 
@@ -11,10 +15,50 @@ export interface DynamoDbClientOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Total attempts per call, first one included (SDK default: 3). Tests of outages use 1. */
   maxAttempts?: number;
-  /** Milliseconds to open a TCP connection before giving up. */
+  /** Milliseconds a TCP connection may take to open, counted from the connect itself (default 3,000). */
   connectionTimeoutMs?: number;
-  /** Milliseconds to wait for a response once the request is sent. */
+  /** Milliseconds a request may wait without a byte of its answer, once it has a socket (default 5,000). */
   requestTimeoutMs?: number;
+}
+
+/** Sockets per client to the DynamoDB endpoint: under the 50 connects DynamoDB Local's accept queue holds. */
+export const MAX_SOCKETS = 48;
+
+/** Destroys a socket that has not connected `timeoutMs` after its connect began (a request queued for a socket waits freely). */
+function limitConnectTime(socket: Duplex | null | undefined, timeoutMs: number): void {
+  if (!(socket instanceof Socket) || !socket.connecting) return;
+  const timer = setTimeout(() => {
+    socket.destroy(Object.assign(new Error(`connect timed out after ${timeoutMs} ms`), { name: 'TimeoutError', code: 'ETIMEDOUT' }));
+  }, timeoutMs);
+  timer.unref();
+  const clear = () => clearTimeout(timer);
+  socket.once('connect', clear);
+  socket.once('close', clear);
+}
+
+/** Keep-alive agents with at most MAX_SOCKETS sockets and a connect timeout of their own. */
+export class ConnectTimeoutHttpAgent extends HttpAgent {
+  constructor(private readonly connectTimeoutMs: number) {
+    super({ keepAlive: true, maxSockets: MAX_SOCKETS });
+  }
+
+  override createConnection(options: ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    const socket = super.createConnection(options, callback);
+    limitConnectTime(socket, this.connectTimeoutMs);
+    return socket;
+  }
+}
+
+export class ConnectTimeoutHttpsAgent extends HttpsAgent {
+  constructor(private readonly connectTimeoutMs: number) {
+    super({ keepAlive: true, maxSockets: MAX_SOCKETS });
+  }
+
+  override createConnection(options: ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    const socket = super.createConnection(options, callback);
+    limitConnectTime(socket, this.connectTimeoutMs);
+    return socket;
+  }
 }
 
 /** A low-level client: for table administration (`ensureTable`) and the document client below. */
@@ -24,13 +68,17 @@ export function createDynamoDbClient(opts: DynamoDbClientOptions): DynamoDBClien
     endpoint: opts.endpoint,
     credentials: opts.credentials,
     maxAttempts: opts.maxAttempts,
-    // Without explicit timeouts a black-holed endpoint hangs a request until the OS gives up.
+    // Without explicit timeouts a black-holed endpoint hangs a request until the OS gives up. The handler's own
+    // `connectionTimeout` counts the time a request waits for a free socket too, and its `requestTimeout` only logs
+    // a warning in this version: a burst of requests (2,000 $disconnect at once in the local stack) either opened
+    // hundreds of connects at once, more than DynamoDB Local's accept queue holds (Java's default backlog, 50),
+    // or, with fewer sockets, failed the requests that waited their turn for over 3 s; their records stayed.
+    // So: at most MAX_SOCKETS keep-alive sockets, a connect timeout counted from each connect (the agents below),
+    // and the socket timeout for an answer that stalls once the request is sent.
     requestHandler: new NodeHttpHandler({
-      connectionTimeout: opts.connectionTimeoutMs ?? 3_000,
-      requestTimeout: opts.requestTimeoutMs ?? 5_000,
-      // The SDK's default of 50 sockets queued a 500-connect storm in the client until requests timed out (one
-      // process runs every handler locally, and the notify service queries concurrently); keep-alive sockets are cheap.
-      httpAgent: { keepAlive: true, maxSockets: 512 },
+      httpAgent: new ConnectTimeoutHttpAgent(opts.connectionTimeoutMs ?? 3_000),
+      httpsAgent: new ConnectTimeoutHttpsAgent(opts.connectionTimeoutMs ?? 3_000),
+      socketTimeout: opts.requestTimeoutMs ?? 5_000,
     }),
   });
 }
