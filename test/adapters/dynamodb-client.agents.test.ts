@@ -3,14 +3,14 @@ import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectTimeoutHttpAgent, MAX_SOCKETS } from '../../src/adapters/dynamodb/dynamodb.client.js';
+import { createStorageAgents, MAX_SOCKETS } from '../../src/adapters/dynamodb/dynamodb.client.js';
 
 /**
  * The DynamoDB client's agents: a connect that does not complete fails after the connect timeout, counted from
  * the connect itself. A listener whose process never accepts (its event loop blocked) and whose accept queue is
  * full leaves further connects pending, as a black-holed endpoint or a saturated DynamoDB Local does.
  */
-describe('ConnectTimeoutHttpAgent', () => {
+describe('createStorageAgents', () => {
   let stuck: ChildProcess;
   let port: number;
 
@@ -28,7 +28,8 @@ describe('ConnectTimeoutHttpAgent', () => {
   });
 
   it('should destroy a socket still connecting after the connect timeout, with a TimeoutError', async () => {
-    const agent = new ConnectTimeoutHttpAgent(300);
+    const { httpAgent: agent, httpsAgent } = createStorageAgents(300);
+    httpsAgent.destroy();
     const outcomes = await Promise.all(
       Array.from({ length: 6 }, () => {
         const socket = agent.createConnection({ host: '127.0.0.1', port }) as Socket;
@@ -42,9 +43,10 @@ describe('ConnectTimeoutHttpAgent', () => {
     agent.destroy();
   });
 
-  it('should keep sockets alive and open at most MAX_SOCKETS per origin', () => {
-    const agent = new ConnectTimeoutHttpAgent(300);
-    expect([(agent as unknown as { keepAlive: boolean }).keepAlive, agent.maxSockets]).toEqual([true, MAX_SOCKETS]);
-    agent.destroy();
+  it('should keep sockets alive and open at most MAX_SOCKETS per origin, over http and https', () => {
+    for (const agent of Object.values(createStorageAgents(300))) {
+      expect([(agent as unknown as { keepAlive: boolean }).keepAlive, agent.maxSockets]).toEqual([true, MAX_SOCKETS]);
+      agent.destroy();
+    }
   });
 });

@@ -36,29 +36,22 @@ function limitConnectTime(socket: Duplex | null | undefined, timeoutMs: number):
   socket.once('close', clear);
 }
 
-/** Keep-alive agents with at most MAX_SOCKETS sockets and a connect timeout of their own. */
-export class ConnectTimeoutHttpAgent extends HttpAgent {
-  constructor(private readonly connectTimeoutMs: number) {
-    super({ keepAlive: true, maxSockets: MAX_SOCKETS });
-  }
-
-  override createConnection(options: ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
-    const socket = super.createConnection(options, callback);
-    limitConnectTime(socket, this.connectTimeoutMs);
-    return socket;
-  }
-}
-
-export class ConnectTimeoutHttpsAgent extends HttpsAgent {
-  constructor(private readonly connectTimeoutMs: number) {
-    super({ keepAlive: true, maxSockets: MAX_SOCKETS });
-  }
-
-  override createConnection(options: ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
-    const socket = super.createConnection(options, callback);
-    limitConnectTime(socket, this.connectTimeoutMs);
-    return socket;
-  }
+/**
+ * The keep-alive agents of a DynamoDB client (http for DynamoDB Local, https for AWS): at most MAX_SOCKETS sockets
+ * each, and a connect timeout of their own, counted from each connect.
+ */
+export function createStorageAgents(connectTimeoutMs: number): { httpAgent: HttpAgent; httpsAgent: HttpsAgent } {
+  const withConnectTimeout = <A extends HttpAgent>(agent: A): A => {
+    const create = agent.createConnection.bind(agent);
+    agent.createConnection = (options: ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void) => {
+      const socket = create(options, callback);
+      limitConnectTime(socket, connectTimeoutMs);
+      return socket;
+    };
+    return agent;
+  };
+  const options = { keepAlive: true, maxSockets: MAX_SOCKETS };
+  return { httpAgent: withConnectTimeout(new HttpAgent(options)), httpsAgent: withConnectTimeout(new HttpsAgent(options)) };
 }
 
 /** A low-level client: for table administration (`ensureTable`) and the document client below. */
@@ -73,11 +66,10 @@ export function createDynamoDbClient(opts: DynamoDbClientOptions): DynamoDBClien
     // a warning in this version: a burst of requests (2,000 $disconnect at once in the local stack) either opened
     // hundreds of connects at once, more than DynamoDB Local's accept queue holds (Java's default backlog, 50),
     // or, with fewer sockets, failed the requests that waited their turn for over 3 s; their records stayed.
-    // So: at most MAX_SOCKETS keep-alive sockets, a connect timeout counted from each connect (the agents below),
+    // So: at most MAX_SOCKETS keep-alive sockets, a connect timeout counted from each connect (createStorageAgents),
     // and the socket timeout for an answer that stalls once the request is sent.
     requestHandler: new NodeHttpHandler({
-      httpAgent: new ConnectTimeoutHttpAgent(opts.connectionTimeoutMs ?? 3_000),
-      httpsAgent: new ConnectTimeoutHttpsAgent(opts.connectionTimeoutMs ?? 3_000),
+      ...createStorageAgents(opts.connectionTimeoutMs ?? 3_000),
       socketTimeout: opts.requestTimeoutMs ?? 5_000,
     }),
   });
