@@ -74,8 +74,11 @@ export function isSendReport(payload: unknown): payload is Record<string, unknow
   return typeof report.delivered === 'number' || (typeof report.connectionId === 'string' && typeof report.status === 'string');
 }
 
-/** Adds `requestId` to a send route's 200 report (a copy: a stored idempotent answer is left as it is). */
-export function withRequestId(requestId: string, report: Record<string, unknown>): Record<string, unknown> {
-  // A replayed answer keeps the first request's id (idempotency.ts stores it), the one its sends were logged with.
+/**
+ * A copy of a send report with `requestId` first (a stored idempotent answer is left as it is). A report that
+ * already has one keeps it: a replayed answer keeps the first request's id (idempotency.ts stores it), the one its
+ * sends were logged with.
+ */
+export function withRequestId<T extends object>(requestId: string, report: T): T {
   return { requestId, ...report };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RunIdempotentlyUseCase } from '../../domain/use-cases/run-idempotently.use-case.js';
+import { withRequestId } from './correlation.js';
 import { rateLimitKey } from './rate-limit.js';
 
 /**
@@ -23,15 +24,10 @@ export async function idempotently<T extends object>(
   const outcome = await runIdempotently.execute(
     { key: Array.isArray(key) ? key.join(',') : key, fingerprint, caller: rateLimitKey(request) },
     // The stored answer keeps the first request's id: a replay answers it as it was, and that id finds the sends' log lines.
-    async () => withRequestId(await send(), request.id),
+    async () => withRequestId(request.id, await send()),
   );
   if (outcome.replayed) reply.header('idempotent-replayed', 'true');
   // The first answer was too large to keep whole: this replay has its totals and at most 100 failures.
   if (outcome.replayed && outcome.summary) reply.header('idempotent-replay-summary', 'true');
   return outcome.value;
-}
-
-/** A copy of the answer (a send report) with `requestId` first. */
-function withRequestId<T extends object>(value: T, requestId: string): T {
-  return { requestId, ...value };
 }
