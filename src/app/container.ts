@@ -95,7 +95,7 @@ export function createContainer(
       return (config.metricsEmfIntervalSeconds ?? 0) > 0 ? teeMetrics(prometheus, d.resolve<EmfMetrics>(EMF_METRICS)) : prometheus;
     }, overrides.metrics),
   );
-  const instrumented = <T extends object>(store: T, name: string, d: DependencyContainer): T => withStorageMetrics(store, name, config, d);
+  const instrumented = <T extends object>(store: T, name: string, d: DependencyContainer): T => withStorageMetrics(store, name, config, () => d.resolve<Metrics>(METRICS));
 
   const memory = config.storage === 'memory';
   c.register<ConnectionRepository>(

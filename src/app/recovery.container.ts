@@ -8,6 +8,7 @@ import { CLOCK } from '../ports/clock.js';
 import { CONNECTION_MESSENGER } from '../ports/connection.messenger.js';
 import { CONNECTION_REPOSITORY } from '../ports/connection.repository.js';
 import { MESSAGE_LOG, type MessageLog } from '../ports/message.log.js';
+import { METRICS, type Metrics } from '../ports/metrics.js';
 import type { CoreConfig } from './config.js';
 import { DYNAMODB_DOCUMENT_CLIENT } from './tokens.js';
 import { withStorageMetrics } from './storage-metrics.js';
@@ -24,7 +25,7 @@ export function registerMessageLog(c: DependencyContainer, config: CoreConfig, o
             : new DynamoDbMessageLog(d.resolve<DynamoDBDocumentClient>(DYNAMODB_DOCUMENT_CLIENT), config.tableName),
           'messages',
           config,
-          d,
+          () => d.resolve<Metrics>(METRICS),
         ),
     ),
   });

@@ -11,7 +11,7 @@ import { InMemoryConnectionRepository } from '../../adapters/memory/in-memory-co
 import { InMemoryEndpointRegistry } from '../../adapters/memory/in-memory-endpoint.registry.js';
 import type { ConnectionRepository } from '../../ports/connection.repository.js';
 import type { EndpointRegistry } from '../../ports/endpoint.registry.js';
-import { instrumentStorage } from '../../adapters/observability/instrumented-storage.js';
+import { withStorageMetrics } from '../storage-metrics.js';
 import { lambdaConfig, lambdaMetrics } from './lambda-environment.js';
 
 /** Storage of the handlers that keep connections (connect, disconnect): one DynamoDB client per environment. */
@@ -31,8 +31,7 @@ function dynamoDb() {
 
 /** With METRICS=on, every storage call that fails counts in `storage_errors` (DynamoDB; memory is not wrapped). */
 function instrumented<T extends object>(store: T, name: string): T {
-  const { metrics, storage } = lambdaConfig();
-  return metrics === 'off' || storage === 'memory' ? store : instrumentStorage(store, name, lambdaMetrics());
+  return withStorageMetrics(store, name, lambdaConfig(), lambdaMetrics);
 }
 
 export function lambdaConnectionRepository(): ConnectionRepository {
