@@ -1,7 +1,7 @@
 import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import { DynamoDbGroupRepository } from '../adapters/dynamodb/dynamodb-group.repository.js';
 import { DynamoDbIdempotencyStore } from '../adapters/dynamodb/dynamodb-idempotency.store.js';
-import { BoundedLabelCache } from '../adapters/observability/bounded-label-cache.js';
+import { BoundedMemo } from '../adapters/observability/bounded-memo.js';
 import { InMemoryGroupRepository } from '../adapters/memory/in-memory-group.repository.js';
 import { InMemoryIdempotencyStore } from '../adapters/memory/in-memory-idempotency.store.js';
 import { ConnectionSender } from '../domain/services/connection-sender.js';
@@ -31,7 +31,7 @@ import { LOGGER } from '../ports/logger.js';
 import type { CoreConfig } from './config.js';
 import { messageRecovery } from './recovery.container.js';
 import { DYNAMODB_DOCUMENT_CLIENT } from './tokens.js';
-import { METRICS, type Metrics } from '../ports/metrics.js';
+import { METRICS, type MetricLabels, type Metrics } from '../ports/metrics.js';
 import { withStorageMetrics } from './storage-metrics.js';
 
 export interface ParityOverrides {
@@ -47,7 +47,7 @@ const BROADCAST_READERS = 8;
 
 /** Counts `post_retries{stage}`, with one labels object per stage (a retry allocates none). */
 function retryCounter(metrics: Metrics): (stage: string) => void {
-  const labels = new BoundedLabelCache();
+  const labels = new BoundedMemo<MetricLabels>();
   return (stage) => metrics.count('post_retries', labels.get(stage) ?? labels.keep(stage, { stage }));
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { MetricLabels, Metrics } from '../../ports/metrics.js';
-import { BoundedLabelCache } from '../observability/bounded-label-cache.js';
+import { BoundedMemo } from '../observability/bounded-memo.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 
 /** What `GET /metrics` serves: Prometheus text. */
@@ -48,7 +48,7 @@ interface ListedDelivery {
 }
 
 /** Labels objects reused across requests: a report allocates none for its counts. */
-const labelCache = new BoundedLabelCache();
+const labelCache = new BoundedMemo<MetricLabels>();
 export function labelsFor(route: string, outcome: string, code?: string): MetricLabels {
   const key = `${route}\u0000${outcome}\u0000${code ?? ''}`;
   return labelCache.get(key) ?? labelCache.keep(key, code ? { route, outcome, code } : { route, outcome });

@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger as Pino, type LoggerOptions } from 'pino';
 import type { LogFields, Logger } from '../../ports/logger.js';
+import { BoundedMemo } from '../observability/bounded-memo.js';
 import { isNoFields, requestLogFields } from '../observability/request-context.js';
 
 export type PinoLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -48,16 +49,10 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
 export const REDACT_MAX_DEPTH = 4;
 
 /** Whether each key seen so far names a secret: field names are few, so most lines lower-case none. */
-const secretKeyMemo = new Map<string, boolean>();
-const SECRET_KEY_MEMO_MAX = 10_000;
+const secretKeyMemo = new BoundedMemo<boolean>(10_000);
 
 function isSecretKey(key: string): boolean {
-  let secret = secretKeyMemo.get(key);
-  if (secret === undefined) {
-    secret = SECRET_KEYS.has(key.toLowerCase());
-    if (secretKeyMemo.size < SECRET_KEY_MEMO_MAX) secretKeyMemo.set(key, secret);
-  }
-  return secret;
+  return secretKeyMemo.get(key) ?? secretKeyMemo.keep(key, SECRET_KEYS.has(key.toLowerCase()));
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

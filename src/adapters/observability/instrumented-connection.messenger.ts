@@ -5,8 +5,8 @@ import type {
   GetConnectionResult,
   PostResult,
 } from '../../ports/connection.messenger.js';
-import type { Metrics } from '../../ports/metrics.js';
-import { BoundedLabelCache } from './bounded-label-cache.js';
+import type { MetricLabels, Metrics } from '../../ports/metrics.js';
+import { BoundedMemo } from './bounded-memo.js';
 
 /**
  * A ConnectionMessenger decorator that counts every post by stage and result (delivered, gone, forbidden,
@@ -14,7 +14,7 @@ import { BoundedLabelCache } from './bounded-label-cache.js';
  */
 export class InstrumentedConnectionMessenger implements ConnectionMessenger {
   /** One labels object per stage and result, built once: a post allocates none. */
-  private readonly labels = new BoundedLabelCache();
+  private readonly labels = new BoundedMemo<MetricLabels>();
 
   constructor(
     private readonly inner: ConnectionMessenger,
