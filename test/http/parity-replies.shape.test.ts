@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SystemClock } from '../../src/adapters/system/system.clock.js';
-import { auth, restFixture } from './rest-app.fixture.js';
+import { auth, post, restFixture } from './rest-app.fixture.js';
 
 /**
  * The parts of the parity routes' schemas that only show with unusual input or a failing management API: the
@@ -8,8 +8,6 @@ import { auth, restFixture } from './rest-app.fixture.js';
  * failure in a reply (the reply schemas decide which fields reach the caller).
  */
 
-type Fixture = Awaited<ReturnType<typeof restFixture>>;
-const post = (f: Fixture, url: string, payload: object) => f.app.inject({ method: 'POST', url, headers: auth, payload });
 
 describe('parity routes: input bounds', () => {
   it.each(['/groups/room:1/messages', '/broadcast'])('should refuse an excluded connection id that is empty or over 256 characters on %s', async (url) => {

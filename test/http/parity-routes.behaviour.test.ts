@@ -4,18 +4,14 @@ import { CheckReadinessUseCase } from '../../src/domain/use-cases/check-readines
 import { ListConnectionsUseCase } from '../../src/domain/use-cases/list-connections.use-case.js';
 import { NotifyUserUseCase } from '../../src/domain/use-cases/notify-user.use-case.js';
 import { TEST_API_KEY } from '../support/core-config.js';
-import { auth, restFixture } from './rest-app.fixture.js';
+import { auth, post, restFixture, type RestFixture } from './rest-app.fixture.js';
 
 /**
  * What each parity route does for its caller, through the whole app (`app.inject`, in-memory storage, the
  * scripted messenger): who gets the message, what the answer says, what is stored after it.
  */
 
-type Fixture = Awaited<ReturnType<typeof restFixture>>;
-
-const post = (f: Fixture, url: string, payload: object, headers: Record<string, string> = {}) =>
-  f.app.inject({ method: 'POST', url, headers: { ...auth, ...headers }, payload });
-const sentTo = (f: Fixture) => f.messenger.posts.map((p) => p.connectionId).sort();
+const sentTo = (f: RestFixture) => f.messenger.posts.map((p) => p.connectionId).sort();
 
 describe('POST /connections/:connectionId/messages', () => {
   it('should send the message to that connection only and report it delivered', async () => {

@@ -57,3 +57,9 @@ export async function restFixture(
   };
   return { app, messenger, connections, clock, connect, container };
 }
+
+export type RestFixture = Awaited<ReturnType<typeof restFixture>>;
+
+/** `POST url` with the API key and a JSON body (and any extra headers). */
+export const post = (f: RestFixture, url: string, payload: object, headers: Record<string, string> = {}) =>
+  f.app.inject({ method: 'POST', url, headers: { ...auth, ...headers }, payload });
