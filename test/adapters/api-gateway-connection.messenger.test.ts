@@ -3,7 +3,7 @@ import { ApiGatewayConnectionMessenger } from '../../src/adapters/api-gateway/ap
 import type { ManagementEndpointProps } from '../../src/domain/model/management-endpoint.js';
 import { startFakeManagementApi, type FakeManagementApi } from '../support/fake-management-api.js';
 import { describeConnectionMessengerContract } from '../contract/connection-messenger.contract.js';
-import { closedPort } from '../support/closed-port.js';
+import { refusedPort } from '../support/loopback-sinks.js';
 
 const credentials = { accessKeyId: 'AKIDTESTEXAMPLE', secretAccessKey: 'test-secret' };
 const encoder = new TextEncoder();
@@ -94,7 +94,7 @@ describe('ApiGatewayConnectionMessenger.post', () => {
   });
 
   it('should return a retryable error when nothing listens on the endpoint', async () => {
-    const port = await closedPort();
+    const port = await refusedPort();
     const result = await messenger.post(endpoint('dev', 'eu-west-1', `http://127.0.0.1:${port}/dev`), 'c1', encoder.encode('x'));
     expect(result).toMatchObject({ status: 'error', retryable: true });
     expect(result.status === 'error' && result.message).toContain('ECONNREFUSED');

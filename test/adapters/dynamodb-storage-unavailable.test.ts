@@ -1,5 +1,4 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbDocumentClient } from '../../src/adapters/dynamodb/dynamodb.client.js';
 import { DynamoDbConnectionRepository } from '../../src/adapters/dynamodb/dynamodb-connection.repository.js';
@@ -8,7 +7,7 @@ import { StorageUnavailableError } from '../../src/domain/errors/domain.error.js
 import { aConnection } from '../support/sample-connections.js';
 import type { Connection } from '../../src/domain/model/connection.js';
 import { TEST_CREDENTIALS, TEST_REGION, freshTableName, localClientOptions } from '../support/dynamodb-local.js';
-import { closedPort } from '../support/closed-port.js';
+import { refusedPort, startBlackHole } from '../support/loopback-sinks.js';
 
 const connection: Connection = aConnection({ connectionId: 'down1=', userId: 'user-1' });
 
@@ -61,7 +60,7 @@ function describeUnavailable(label: string, makeClient: () => Promise<{ client: 
 describeUnavailable('DynamoDB adapters when nothing listens on the endpoint', async () => ({
   client: createDynamoDbDocumentClient({
     region: TEST_REGION,
-    endpoint: `http://127.0.0.1:${await closedPort()}`,
+    endpoint: `http://127.0.0.1:${await refusedPort()}`,
     credentials: TEST_CREDENTIALS,
     maxAttempts: 1,
     connectionTimeoutMs: 500,
@@ -72,16 +71,10 @@ describeUnavailable('DynamoDB adapters when nothing listens on the endpoint', as
 
 describe('DynamoDB adapters when the endpoint accepts connections and never answers', () => {
   it('should fail a call whose answer stalls past requestTimeoutMs with StorageUnavailableError, not hang', async () => {
-    // A black hole: TCP accepted, the request read, no answer ever written.
-    const sockets = new Set<Socket>();
-    const server = createServer((socket) => {
-      sockets.add(socket);
-      socket.resume();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const blackHole = await startBlackHole();
     const client = createDynamoDbDocumentClient({
       region: TEST_REGION,
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      endpoint: blackHole.url,
       credentials: TEST_CREDENTIALS,
       maxAttempts: 1,
       requestTimeoutMs: 300,
@@ -91,8 +84,7 @@ describe('DynamoDB adapters when the endpoint accepts connections and never answ
       expect((error.cause as Error).name).toBe('TimeoutError');
     } finally {
       client.destroy();
-      for (const socket of sockets) socket.destroy();
-      server.close();
+      await blackHole.close();
     }
   });
 });

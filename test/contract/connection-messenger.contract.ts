@@ -9,7 +9,7 @@ import { startFakeManagementApi, type FakeManagementApi } from '../support/fake-
 import { ManualClock } from '../support/manual-clock.js';
 import { MemoryLogger } from '../support/silent-logger.js';
 import { openSocket, type TestSocket } from '../support/ws-client.js';
-import { closedPort } from '../support/closed-port.js';
+import { refusedPort } from '../support/loopback-sinks.js';
 
 export const CONTRACT_REGION = 'eu-west-1';
 export const CONTRACT_CREDENTIALS = { accessKeyId: 'AKIDMESSENGERCONTRACT', secretAccessKey: 'messenger-contract-secret' };
@@ -249,7 +249,7 @@ export function describeConnectionMessengerContract(name: string, factory: (opti
       });
 
       it('should return a retryable error without a status when nothing listens on the endpoint', async () => {
-        const port = await closedPort();
+        const port = await refusedPort();
         const result = await messenger.post(sinkEndpoint(`http://127.0.0.1:${port}/dev`), 'c1', encoder.encode('x'));
         expect(result).toMatchObject({ status: 'error', retryable: true });
         expect(result.status === 'error' && result.message).toContain('ECONNREFUSED');

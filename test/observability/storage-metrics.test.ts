@@ -9,7 +9,7 @@ import { GROUP_REPOSITORY, type GroupRepository } from '../../src/ports/group.re
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../../src/ports/idempotency.store.js';
 import { MESSAGE_LOG, type MessageLog } from '../../src/ports/message.log.js';
 import { TEST_CREDENTIALS } from '../support/dynamodb-local.js';
-import { closedPort } from '../support/closed-port.js';
+import { refusedPort } from '../support/loopback-sinks.js';
 
 /** `socketpost_storage_errors_total` by `store`, from the Prometheus text. */
 function storageErrorsByStore(text: string): Record<string, number> {
@@ -26,7 +26,7 @@ async function containerOnDeadStorage(metrics: 'on' | 'off') {
     NOTIFY_API_KEYS: 'storage-metrics-test-key-0123456789',
     AWS_REGION: 'eu-west-1',
     STORAGE: 'dynamodb',
-    DYNAMODB_ENDPOINT: `http://127.0.0.1:${await closedPort()}`,
+    DYNAMODB_ENDPOINT: `http://127.0.0.1:${await refusedPort()}`,
     METRICS: metrics,
   });
   const container = createContainer(config, { credentials: TEST_CREDENTIALS });
